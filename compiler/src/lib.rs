@@ -1,0 +1,6 @@
+//! ReleaseGate policy compiler: YAML, JSON and DSL front ends lower to one AST, which is type
+//! checked against the signal schema and compiled to a bytecode bundle (see the `vm` crate).
+
+pub mod ast;
+pub mod diagnostic;
+pub mod span;

@@ -1,0 +1,1 @@
+//! pest grammar for the ReleaseGate policy DSL and its expression language.

@@ -1,0 +1,1 @@
+//! ReleaseGate runtime: transition checks, the hash-chained ledger, overrides, export and HTTP.
