@@ -2,6 +2,8 @@
 
 use serde::Serialize;
 
+use crate::outcome::{Outcome, PolicyResult};
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Status {
@@ -94,5 +96,83 @@ pub fn policy_ref_matches(reference: &str, policy_id: &str) -> bool {
     match policy_id.strip_prefix(group.as_str()).and_then(|rest| rest.strip_prefix(".R")) {
         Some(number) => !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()),
         None => false,
+    }
+}
+
+/// The decision for a set of policy results, before overrides and environment rules.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Combined {
+    pub status: Status,
+    pub reason_code: ReasonCode,
+    pub reason: String,
+}
+
+/// Combines policy results, worst case first:
+///
+/// 1. any BLOCK gives BLOCKED (`POLICY_BLOCKED`);
+/// 2. any ERROR gives ERROR (`SYSTEM_ERROR`);
+/// 3. any UNDETERMINED in strict mode gives BLOCKED (`MISSING_SIGNAL_STRICT`);
+/// 4. any WARN gives CONDITIONAL (`POLICY_CONDITIONAL`);
+/// 5. any UNDETERMINED in permissive mode gives SKIPPED (`MISSING_SIGNAL`);
+/// 6. otherwise ALLOWED (`POLICY_ALLOWED`), also when every policy is DISABLED.
+///
+/// An empty list gives `NO_POLICIES_MAPPED` (SKIPPED), or `NO_POLICIES_MAPPED_STRICT` (BLOCKED)
+/// in strict mode. The reason lists the deciding policies with their messages.
+pub fn combine(results: &[PolicyResult], mode: Mode) -> Combined {
+    let strict = mode == Mode::Strict;
+    if results.is_empty() {
+        return match strict {
+            true => combined(Status::Blocked, ReasonCode::NoPoliciesMappedStrict, "no policies to evaluate".into()),
+            false => combined(Status::Skipped, ReasonCode::NoPoliciesMapped, "no policies to evaluate".into()),
+        };
+    }
+    let with = |outcome: Outcome| results.iter().filter(move |r| r.outcome == outcome);
+    if with(Outcome::Block).next().is_some() {
+        return combined(Status::Blocked, ReasonCode::PolicyBlocked, fired(with(Outcome::Block)));
+    }
+    if with(Outcome::Error).next().is_some() {
+        return combined(Status::Error, ReasonCode::SystemError, fired(with(Outcome::Error)));
+    }
+    let undetermined: Vec<&PolicyResult> = with(Outcome::Undetermined).collect();
+    if strict && !undetermined.is_empty() {
+        return combined(Status::Blocked, ReasonCode::MissingSignalStrict, missing(&undetermined));
+    }
+    if with(Outcome::Warn).next().is_some() {
+        return combined(Status::Conditional, ReasonCode::PolicyConditional, fired(with(Outcome::Warn)));
+    }
+    if !undetermined.is_empty() {
+        return combined(Status::Skipped, ReasonCode::MissingSignal, missing(&undetermined));
+    }
+    combined(Status::Allowed, ReasonCode::PolicyAllowed, allowed(results))
+}
+
+fn combined(status: Status, reason_code: ReasonCode, reason: String) -> Combined {
+    Combined { status, reason_code, reason }
+}
+
+fn fired<'a>(results: impl Iterator<Item = &'a PolicyResult>) -> String {
+    let parts: Vec<String> = results
+        .map(|r| match &r.message {
+            Some(message) => format!("{}: {message}", r.policy_id),
+            None => r.policy_id.clone(),
+        })
+        .collect();
+    parts.join("; ")
+}
+
+fn missing(results: &[&PolicyResult]) -> String {
+    let parts: Vec<String> = results
+        .iter()
+        .map(|r| format!("{} is undetermined: missing signal(s) {}", r.policy_id, r.missing.join(", ")))
+        .collect();
+    parts.join("; ")
+}
+
+fn allowed(results: &[PolicyResult]) -> String {
+    let evaluated = results.iter().filter(|r| r.outcome != Outcome::Disabled).count();
+    match evaluated {
+        0 => "every mapped policy is disabled".into(),
+        1 => "1 policy evaluated, none blocked".into(),
+        n => format!("{n} policies evaluated, none blocked"),
     }
 }
