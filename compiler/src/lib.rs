@@ -3,5 +3,7 @@
 
 pub mod ast;
 pub mod diagnostic;
+pub mod located_yaml;
+pub mod maps;
 pub mod span;
 pub mod suggest;
