@@ -2,6 +2,7 @@
 //! checked against the signal schema and compiled to a bytecode bundle (see the `vm` crate).
 
 pub mod ast;
+pub mod codegen;
 pub mod diagnostic;
 pub mod located_yaml;
 pub mod maps;
