@@ -2,9 +2,11 @@
 //! checked against the signal schema and compiled to a bytecode bundle (see the `vm` crate).
 
 pub mod ast;
+pub mod check;
 pub mod codegen;
 pub mod diagnostic;
 pub mod located_yaml;
 pub mod maps;
+pub mod schema;
 pub mod span;
 pub mod suggest;
