@@ -2,7 +2,8 @@
 //!
 //! A missing operand makes any comparison unknown. Integers and numbers compare as `f64`;
 //! strings compare by bytes. `in` tests membership of a scalar in a list, or, for a list
-//! operand, whether any element is a member (so an empty list is `not in` anything).
+//! operand, whether any element is a member (so an empty list is `not in` anything). Nothing is
+//! a member of an empty list, whatever its type.
 //! `contains` is `in` with the operands swapped; on two strings it is a substring test.
 //! Operands of types that do not fit the operator are a type fault.
 
@@ -51,8 +52,6 @@ fn equal(lhs: Operand<'_>, rhs: Operand<'_>) -> Result<bool, Fault> {
         (Operand::Bool(a), Operand::Bool(b)) => Ok(a == b),
         (Operand::Int(a), Operand::Int(b)) => Ok(a == b),
         (Operand::Str(a), Operand::Str(b)) => Ok(a == b),
-        (Operand::ListStr(a), Operand::ListStr(b)) => Ok(a == b),
-        (Operand::ListInt(a), Operand::ListInt(b)) => Ok(a == b),
         _ => match (as_f64(lhs), as_f64(rhs)) {
             (Some(a), Some(b)) => Ok(a == b),
             _ => Err(mismatch("compare", lhs, rhs)),
@@ -76,19 +75,26 @@ fn is_in(lhs: Operand<'_>, rhs: Operand<'_>) -> Result<bool, Fault> {
     match lhs {
         Operand::ListStr(items) => any_member(items.iter().map(|s| Operand::Str(s)), rhs),
         Operand::ListInt(items) => any_member(items.iter().map(|i| Operand::Int(*i)), rhs),
-        Operand::Set(_) => Err(mismatch("test membership of", lhs, rhs)),
+        Operand::Set(SetConst::Strings(items)) => any_member(items.iter().map(|s| Operand::Str(s)), rhs),
+        Operand::Set(SetConst::Ints(items)) => any_member(items.iter().map(|i| Operand::Int(*i)), rhs),
+        Operand::Set(SetConst::Numbers(items)) => any_member(items.iter().map(|n| Operand::Number(*n)), rhs),
+        Operand::Set(SetConst::Bools(items)) => any_member(items.iter().map(|b| Operand::Bool(*b)), rhs),
         scalar => member(scalar, rhs),
     }
 }
 
 fn any_member<'a>(mut items: impl Iterator<Item = Operand<'a>>, rhs: Operand<'_>) -> Result<bool, Fault> {
-    items.try_fold(false, |found, item| Ok(found || member(item, rhs)?))
+    items.try_fold(false, |found, item| {
+        let hit = member(item, rhs)?;
+        Ok(found || hit)
+    })
 }
 
 /// Whether the scalar `item` is an element of the collection `collection`.
 fn member(item: Operand<'_>, collection: Operand<'_>) -> Result<bool, Fault> {
     match (collection, item) {
         (Operand::Set(set), _) if set.is_empty() => Ok(false),
+        (Operand::ListStr([]) | Operand::ListInt([]), _) => Ok(false),
         (Operand::Set(SetConst::Strings(set)), Operand::Str(s)) => {
             Ok(set.binary_search_by(|e| e.as_str().cmp(s)).is_ok())
         }
