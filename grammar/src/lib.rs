@@ -1,1 +1,51 @@
 //! pest grammar for the ReleaseGate policy DSL and its expression language.
+//!
+//! [`parse_file`] parses a whole `.rgl` file and [`parse_expression`] a standalone expression
+//! (a YAML or JSON `when:` string). Both return a typed concrete syntax tree ([`cst`]) whose
+//! spans are byte offsets into the parsed text, or a [`ParseError`] that says what was expected
+//! and what was found.
+//!
+//! String literals accept the escapes `\"`, `\\`, `\n`, `\t`, `\r`, `\u{1F600}` (one to six hex
+//! digits) and `\u00E9` (exactly four hex digits), and must close on the line they open.
+
+mod build_cst;
+pub mod cst;
+mod error;
+mod expected;
+mod parser;
+mod scan;
+mod unescape;
+
+use pest::Parser as _;
+
+pub use cst::*;
+pub use error::{ParseError, ParseErrorKind};
+pub use expected::META_KEYS;
+
+use parser::PolicyParser;
+
+/// Maximum nesting of parentheses, brackets, braces and consecutive `not`s. Deeper input is
+/// rejected before parsing, so a hostile file cannot overflow the parser's stack.
+pub const MAX_NESTING: usize = 64;
+
+/// Parses a whole `.rgl` file.
+pub fn parse_file(text: &str) -> Result<File, ParseError> {
+    check_nesting(text)?;
+    let pairs = PolicyParser::parse(parser::Rule::file, text).map_err(|error| ParseError::from_pest(&error, text))?;
+    build_cst::file(pairs)
+}
+
+/// Parses a standalone expression such as `risk.level in ["HIGH", "CRITICAL"] and not x`.
+pub fn parse_expression(text: &str) -> Result<Expr, ParseError> {
+    check_nesting(text)?;
+    let pairs =
+        PolicyParser::parse(parser::Rule::expression_input, text).map_err(|error| ParseError::from_pest(&error, text))?;
+    build_cst::expression_input(pairs)
+}
+
+fn check_nesting(text: &str) -> Result<(), ParseError> {
+    match scan::nesting_overflow(text, MAX_NESTING) {
+        Some(pos) => Err(ParseError::too_deep(Span::new(pos, pos + 1), MAX_NESTING)),
+        None => Ok(()),
+    }
+}
