@@ -12,7 +12,13 @@ use crate::risk_store::{RiskStore, RiskStoreError};
 use crate::secure_compare::verify_github_signature;
 
 /// PR actions whose counters are (re)computed; other actions are acknowledged and ignored.
-const RISK_ACTIONS: [&str; 5] = ["opened", "synchronize", "reopened", "edited", "ready_for_review"];
+const RISK_ACTIONS: [&str; 5] = [
+    "opened",
+    "synchronize",
+    "reopened",
+    "edited",
+    "ready_for_review",
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum WebhookError {
@@ -108,9 +114,14 @@ fn handle_pull_request(payload: &Value, store: &RiskStore) -> Result<WebhookOutc
 
 fn counters(pull_request: &Value) -> Result<ChangeCounters, WebhookError> {
     let field = |name: &str| {
-        pull_request.get(name).and_then(Value::as_u64).ok_or_else(|| {
-            WebhookError::Malformed(format!("`pull_request.{name}` is missing or not an integer"))
-        })
+        pull_request
+            .get(name)
+            .and_then(Value::as_u64)
+            .ok_or_else(|| {
+                WebhookError::Malformed(format!(
+                    "`pull_request.{name}` is missing or not an integer"
+                ))
+            })
     };
     Ok(ChangeCounters {
         changed_files: field("changed_files")?,
@@ -121,7 +132,13 @@ fn counters(pull_request: &Value) -> Result<ChangeCounters, WebhookError> {
 
 /// Issue keys from the PR title, then the body; each key once.
 fn issue_keys(pull_request: &Value) -> Vec<String> {
-    let title = pull_request.get("title").and_then(Value::as_str).unwrap_or("");
-    let body = pull_request.get("body").and_then(Value::as_str).unwrap_or("");
+    let title = pull_request
+        .get("title")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let body = pull_request
+        .get("body")
+        .and_then(Value::as_str)
+        .unwrap_or("");
     scan_issue_keys(&format!("{title}\n{body}"))
 }

@@ -16,7 +16,11 @@ pub fn scan_issue_keys(text: &str) -> Vec<String> {
     let mut start = 0;
     while start < bytes.len() {
         let preceded_by_word = start > 0 && bytes.get(start - 1).is_some_and(is_word_byte);
-        let end = if preceded_by_word { None } else { match_key_at(bytes, start) };
+        let end = if preceded_by_word {
+            None
+        } else {
+            match_key_at(bytes, start)
+        };
         match end {
             Some(end) if !bytes.get(end).is_some_and(is_word_byte) => {
                 let key = text.get(start..end).unwrap_or_default().to_string();
@@ -39,7 +43,10 @@ fn match_key_at(bytes: &[u8], start: usize) -> Option<usize> {
     }
     index += 1;
     let project_start = index;
-    while bytes.get(index).is_some_and(|b| b.is_ascii_uppercase() || b.is_ascii_digit()) {
+    while bytes
+        .get(index)
+        .is_some_and(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    {
         index += 1;
     }
     if index == project_start || bytes.get(index) != Some(&b'-') {

@@ -34,11 +34,17 @@ impl std::fmt::Debug for JiraConfig {
 impl JiraConfig {
     /// Reads the configuration from the environment; `None` when `JIRA_BASE_URL` is unset or empty.
     pub fn from_env() -> Option<JiraConfig> {
-        let base_url = std::env::var("JIRA_BASE_URL").ok().filter(|url| !url.is_empty())?;
+        let base_url = std::env::var("JIRA_BASE_URL")
+            .ok()
+            .filter(|url| !url.is_empty())?;
         Some(JiraConfig {
             base_url: base_url.trim_end_matches('/').to_string(),
-            email: std::env::var("JIRA_EMAIL").ok().filter(|text| !text.is_empty()),
-            api_token: std::env::var("JIRA_API_TOKEN").ok().filter(|text| !text.is_empty()),
+            email: std::env::var("JIRA_EMAIL")
+                .ok()
+                .filter(|text| !text.is_empty()),
+            api_token: std::env::var("JIRA_API_TOKEN")
+                .ok()
+                .filter(|text| !text.is_empty()),
         })
     }
 }
@@ -82,7 +88,10 @@ impl JiraClient {
             Ok(response) => response,
             Err(ureq::Error::Status(404, _)) => return Ok(None),
             Err(ureq::Error::Status(status, _)) => {
-                return Err(JiraError::Status { issue_key: issue_key.to_string(), status })
+                return Err(JiraError::Status {
+                    issue_key: issue_key.to_string(),
+                    status,
+                })
             }
             Err(error) => {
                 return Err(JiraError::Transport {
@@ -91,8 +100,13 @@ impl JiraClient {
                 })
             }
         };
-        let body_error = |message: String| JiraError::Body { issue_key: issue_key.to_string(), message };
-        let text = response.into_string().map_err(|error| body_error(error.to_string()))?;
+        let body_error = |message: String| JiraError::Body {
+            issue_key: issue_key.to_string(),
+            message,
+        };
+        let text = response
+            .into_string()
+            .map_err(|error| body_error(error.to_string()))?;
         let value: serde_json::Value =
             serde_json::from_str(&text).map_err(|error| body_error(error.to_string()))?;
         Ok(RiskMetadata::from_property(&value, "jira"))

@@ -68,11 +68,31 @@ impl Metrics {
     fn counters(&self) -> [(&'static str, &'static str, u64); 5] {
         let load = |counter: &AtomicU64| counter.load(Ordering::Relaxed);
         [
-            ("transitions_evaluated", "Transition checks answered.", load(&self.transitions_evaluated)),
-            ("transitions_blocked", "Transition checks answered BLOCKED.", load(&self.transitions_blocked)),
-            ("overrides_used", "Overrides applied.", load(&self.overrides_used)),
-            ("skipped_count", "Transition checks answered SKIPPED.", load(&self.skipped_count)),
-            ("transitions_error", "Transition checks answered ERROR.", load(&self.transitions_error)),
+            (
+                "transitions_evaluated",
+                "Transition checks answered.",
+                load(&self.transitions_evaluated),
+            ),
+            (
+                "transitions_blocked",
+                "Transition checks answered BLOCKED.",
+                load(&self.transitions_blocked),
+            ),
+            (
+                "overrides_used",
+                "Overrides applied.",
+                load(&self.overrides_used),
+            ),
+            (
+                "skipped_count",
+                "Transition checks answered SKIPPED.",
+                load(&self.skipped_count),
+            ),
+            (
+                "transitions_error",
+                "Transition checks answered ERROR.",
+                load(&self.transitions_error),
+            ),
         ]
     }
 
@@ -97,7 +117,11 @@ impl Metrics {
         let _ = writeln!(text, "# HELP {name} Latency of transition checks.");
         let _ = writeln!(text, "# TYPE {name} histogram");
         for (bound, count) in LATENCY_BUCKETS.iter().zip(&self.bucket_counts) {
-            let _ = writeln!(text, "{name}_bucket{{le=\"{bound}\"}} {}", count.load(Ordering::Relaxed));
+            let _ = writeln!(
+                text,
+                "{name}_bucket{{le=\"{bound}\"}} {}",
+                count.load(Ordering::Relaxed)
+            );
         }
         let total = self.latency_count.load(Ordering::Relaxed);
         let sum = self.latency_sum_micros.load(Ordering::Relaxed) as f64 / 1_000_000.0;

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use time::OffsetDateTime;
 use vm::decision::ReasonCode;
 
-use crate::canonical_seed::seed_hash;
+use crate::canonical::to_canonical_json;
 use crate::clock::{format_rfc3339, parse_rfc3339};
 
 /// Who acts: a Jira account id and/or an email, with the roles the role map gives them.
@@ -26,7 +26,8 @@ impl Actor {
     /// Whether any identity of `self` equals `identity` (ASCII case-insensitive).
     fn is(&self, identity: &str) -> bool {
         let same = |mine: &Option<String>| {
-            mine.as_deref().is_some_and(|mine| mine.eq_ignore_ascii_case(identity))
+            mine.as_deref()
+                .is_some_and(|mine| mine.eq_ignore_ascii_case(identity))
         };
         same(&self.account_id) || same(&self.email)
     }
@@ -68,13 +69,17 @@ pub struct OverrideRejected {
 }
 
 fn rejected(reason_code: ReasonCode, message: String) -> OverrideRejected {
-    OverrideRejected { reason_code, message }
+    OverrideRejected {
+        reason_code,
+        message,
+    }
 }
 
 /// Parses an expiry timestamp; the error text names the expected format.
 pub fn parse_expiry(text: &str) -> Result<OffsetDateTime, String> {
-    parse_rfc3339(text)
-        .ok_or_else(|| format!("`{text}` is not an RFC 3339 timestamp such as 2026-12-31T00:00:00Z"))
+    parse_rfc3339(text).ok_or_else(|| {
+        format!("`{text}` is not an RFC 3339 timestamp such as 2026-12-31T00:00:00Z")
+    })
 }
 
 /// Applies the override rules in order: justification, expiry, authorization, separation of
@@ -95,15 +100,19 @@ pub fn validate_override(
     }
     let expires_at = normalized_expiry(request.expires_at.as_deref(), now)?;
     if !may_override {
-        return Err(rejected(ReasonCode::OverrideNotAuthorized, not_authorized_message(&request.actor)));
+        return Err(rejected(
+            ReasonCode::OverrideNotAuthorized,
+            not_authorized_message(&request.actor),
+        ));
     }
     check_separation_of_duties(&request.actor, owners)?;
-    let override_id = seed_hash(&json!({
+    let seed = json!({
         "decision_id": decision_id,
         "actor": request.actor.to_json(),
         "reason": reason,
         "expires_at": expires_at,
-    }));
+    });
+    let override_id = crate::hex::sha256_hex(to_canonical_json(&seed).as_bytes());
     Ok(ValidOverride {
         override_id,
         actor: request.actor.clone(),
@@ -119,8 +128,8 @@ fn normalized_expiry(
     let Some(text) = expires_at else {
         return Ok(None);
     };
-    let moment = parse_expiry(text)
-        .map_err(|message| rejected(ReasonCode::OverrideExpired, message))?;
+    let moment =
+        parse_expiry(text).map_err(|message| rejected(ReasonCode::OverrideExpired, message))?;
     if moment <= now {
         return Err(rejected(
             ReasonCode::OverrideExpired,
@@ -131,12 +140,23 @@ fn normalized_expiry(
 }
 
 fn not_authorized_message(actor: &Actor) -> String {
-    let who = actor.account_id.as_deref().or(actor.email.as_deref()).unwrap_or("unknown actor");
-    let roles = if actor.roles.is_empty() { "none".to_string() } else { actor.roles.join(", ") };
+    let who = actor
+        .account_id
+        .as_deref()
+        .or(actor.email.as_deref())
+        .unwrap_or("unknown actor");
+    let roles = if actor.roles.is_empty() {
+        "none".to_string()
+    } else {
+        actor.roles.join(", ")
+    };
     format!("{who} (roles: {roles}) holds no role that the role map allows to override")
 }
 
-fn check_separation_of_duties(actor: &Actor, owners: &ChangeOwners) -> Result<(), OverrideRejected> {
+fn check_separation_of_duties(
+    actor: &Actor,
+    owners: &ChangeOwners,
+) -> Result<(), OverrideRejected> {
     let requester = &owners.requester;
     let requested = [&requester.account_id, &requester.email]
         .into_iter()
@@ -149,7 +169,11 @@ fn check_separation_of_duties(actor: &Actor, owners: &ChangeOwners) -> Result<()
                 .to_string(),
         ));
     }
-    if owners.pr_author.as_deref().is_some_and(|author| actor.is(author)) {
+    if owners
+        .pr_author
+        .as_deref()
+        .is_some_and(|author| actor.is(author))
+    {
         return Err(rejected(
             ReasonCode::SodSelfOverride,
             "separation of duties: the pull request author may not override its block".to_string(),

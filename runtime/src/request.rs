@@ -190,7 +190,10 @@ fn required_string(object: &Map<String, Value>, field: &str) -> Result<String, R
         .ok_or_else(|| RequestError::new(field, "missing required field"))
 }
 
-fn optional_string(object: &Map<String, Value>, field: &str) -> Result<Option<String>, RequestError> {
+fn optional_string(
+    object: &Map<String, Value>,
+    field: &str,
+) -> Result<Option<String>, RequestError> {
     match object.get(field) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(text)) if text.trim().is_empty() => {
@@ -202,7 +205,10 @@ fn optional_string(object: &Map<String, Value>, field: &str) -> Result<Option<St
 }
 
 fn wrong_type(field: &str, expected: &str, found: &Value) -> RequestError {
-    RequestError::new(field, format!("expected {expected}, found {}", type_name(found)))
+    RequestError::new(
+        field,
+        format!("expected {expected}, found {}", type_name(found)),
+    )
 }
 
 fn type_name(value: &Value) -> &'static str {
@@ -229,7 +235,9 @@ fn parse_environment(object: &Map<String, Value>) -> Result<Environment, Request
 /// `transition_id` may be a string or a non-negative integer; both normalize to a string.
 fn transition_id(object: &Map<String, Value>) -> Result<String, RequestError> {
     match object.get("transition_id") {
-        None | Some(Value::Null) => Err(RequestError::new("transition_id", "missing required field")),
+        None | Some(Value::Null) => {
+            Err(RequestError::new("transition_id", "missing required field"))
+        }
         Some(Value::Number(number)) => match number.as_u64() {
             Some(id) => Ok(id.to_string()),
             None => Err(RequestError::new(
@@ -274,10 +282,12 @@ fn pr_number(value: Option<&Value>) -> Result<Option<u64>, RequestError> {
     let field = "context_overrides.pr_number";
     match value {
         None | Some(Value::Null) => Ok(None),
-        Some(Value::Number(number)) => number
-            .as_u64()
-            .map(Some)
-            .ok_or_else(|| RequestError::new(field, format!("expected a positive integer, found {number}"))),
+        Some(Value::Number(number)) => number.as_u64().map(Some).ok_or_else(|| {
+            RequestError::new(
+                field,
+                format!("expected a positive integer, found {number}"),
+            )
+        }),
         Some(other) => Err(wrong_type(field, "an integer", other)),
     }
 }

@@ -133,7 +133,12 @@ impl RiskMetadata {
         let counters = counters_of(object.get("metrics").unwrap_or(value));
         let level = ["risk_level", "releasegate_risk", "level"]
             .iter()
-            .find_map(|key| object.get(*key).and_then(Value::as_str).and_then(RiskLevel::parse))
+            .find_map(|key| {
+                object
+                    .get(*key)
+                    .and_then(Value::as_str)
+                    .and_then(RiskLevel::parse)
+            })
             .or_else(|| counters.map(ChangeCounters::classify))?;
         let score = ["risk_score", "score"]
             .iter()
@@ -199,7 +204,11 @@ mod tests {
     use super::*;
 
     fn counters(changed_files: u64, additions: u64, deletions: u64) -> ChangeCounters {
-        ChangeCounters { changed_files, additions, deletions }
+        ChangeCounters {
+            changed_files,
+            additions,
+            deletions,
+        }
     }
 
     #[test]

@@ -51,7 +51,10 @@ impl RiskStore {
     pub fn put(&self, issue_key: &str, metadata: &RiskMetadata) -> Result<(), RiskStoreError> {
         let text = metadata.to_property().to_string();
         let now = crate::clock::rfc3339_now();
-        let connection = self.connection.lock().map_err(|_| RiskStoreError::Poisoned)?;
+        let connection = self
+            .connection
+            .lock()
+            .map_err(|_| RiskStoreError::Poisoned)?;
         connection.execute(
             "INSERT INTO risk_metadata (issue_key, metadata, updated_at) VALUES (?1, ?2, ?3)
              ON CONFLICT(issue_key) DO UPDATE SET metadata = excluded.metadata,
@@ -63,7 +66,10 @@ impl RiskStore {
 
     /// The metadata stored for `issue_key`, if any.
     pub fn get(&self, issue_key: &str) -> Result<Option<RiskMetadata>, RiskStoreError> {
-        let connection = self.connection.lock().map_err(|_| RiskStoreError::Poisoned)?;
+        let connection = self
+            .connection
+            .lock()
+            .map_err(|_| RiskStoreError::Poisoned)?;
         let text: Option<String> = connection
             .query_row(
                 "SELECT metadata FROM risk_metadata WHERE issue_key = ?1",

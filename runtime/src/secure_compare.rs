@@ -8,7 +8,10 @@ pub fn constant_time_eq(left: &[u8], right: &[u8]) -> bool {
     if left.len() != right.len() {
         return false;
     }
-    left.iter().zip(right).fold(0u8, |difference, (a, b)| difference | (a ^ b)) == 0
+    left.iter()
+        .zip(right)
+        .fold(0u8, |difference, (a, b)| difference | (a ^ b))
+        == 0
 }
 
 /// Checks a GitHub `X-Hub-Signature-256` header value (`sha256=<hex>`) against the HMAC-SHA256 of
@@ -40,7 +43,7 @@ pub fn github_signature(secret: &[u8], body: &[u8]) -> String {
 }
 
 fn decode_hex(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 {
+    if text.len() & 1 == 1 {
         return None;
     }
     text.as_bytes()

@@ -75,7 +75,10 @@ fn insert_request_signals(snapshot: &mut Snapshot, request: &TransitionRequest, 
             snapshot.insert(name.to_string(), json!(value));
         }
     };
-    put("environment", Some(&request.environment.as_str().to_string()));
+    put(
+        "environment",
+        Some(&request.environment.as_str().to_string()),
+    );
     put("transition.id", Some(&request.transition_id));
     put("transition.name", request.transition_name.as_ref());
     put("transition.source_status", Some(&request.source_status));
@@ -91,12 +94,21 @@ fn insert_request_signals(snapshot: &mut Snapshot, request: &TransitionRequest, 
 fn insert_risk_signals(snapshot: &mut Snapshot, risk: &RiskMetadata) {
     snapshot.insert("risk.level".to_string(), json!(risk.level.as_str()));
     snapshot.insert("risk.score".to_string(), json!(risk.score));
-    snapshot.insert("core_risk.severity_level".to_string(), json!(risk.level.as_str()));
+    snapshot.insert(
+        "core_risk.severity_level".to_string(),
+        json!(risk.level.as_str()),
+    );
     if let Some(counters) = risk.counters {
-        snapshot.insert("change.changed_files".to_string(), json!(counters.changed_files));
+        snapshot.insert(
+            "change.changed_files".to_string(),
+            json!(counters.changed_files),
+        );
         snapshot.insert("change.additions".to_string(), json!(counters.additions));
         snapshot.insert("change.deletions".to_string(), json!(counters.deletions));
-        snapshot.insert("change.total_churn".to_string(), json!(counters.total_churn()));
+        snapshot.insert(
+            "change.total_churn".to_string(),
+            json!(counters.total_churn()),
+        );
     }
 }
 
@@ -106,8 +118,16 @@ fn insert_time_signals(snapshot: &mut Snapshot, received_at: OffsetDateTime) {
     let utc = received_at.to_offset(time::UtcOffset::UTC);
     let date = utc.date();
     snapshot.insert("time.utc_hour".to_string(), json!(utc.hour()));
-    snapshot.insert("time.weekday".to_string(), json!(weekday_name(date.weekday())));
-    let text = format!("{:04}-{:02}-{:02}", date.year(), u8::from(date.month()), date.day());
+    snapshot.insert(
+        "time.weekday".to_string(),
+        json!(weekday_name(date.weekday())),
+    );
+    let text = format!(
+        "{:04}-{:02}-{:02}",
+        date.year(),
+        u8::from(date.month()),
+        date.day()
+    );
     snapshot.insert("time.date".to_string(), json!(text));
 }
 
@@ -138,10 +158,16 @@ fn check_extra_signal(
         ));
     }
     if !declared.contains(name) {
-        return Err(RequestError::new(field, "unknown signal; declare it in signals.yaml"));
+        return Err(RequestError::new(
+            field,
+            "unknown signal; declare it in signals.yaml",
+        ));
     }
     if snapshot.contains_key(name) {
-        return Err(RequestError::new(field, "signal set twice (nested and dotted keys)"));
+        return Err(RequestError::new(
+            field,
+            "signal set twice (nested and dotted keys)",
+        ));
     }
     Ok(())
 }
@@ -164,7 +190,11 @@ fn flatten_signals(signals: &Map<String, Value>) -> Result<Vec<(String, Value)>,
 
 fn flatten_into(prefix: &str, object: &Map<String, Value>, leaves: &mut Vec<(String, Value)>) {
     for (key, value) in object {
-        let name = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+        let name = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
         match value {
             Value::Object(inner) => flatten_into(&name, inner, leaves),
             leaf => leaves.push((name, leaf.clone())),
@@ -174,5 +204,10 @@ fn flatten_into(prefix: &str, object: &Map<String, Value>, leaves: &mut Vec<(Str
 
 /// The snapshot as one JSON object with dotted keys, the form the VM reads.
 pub fn snapshot_to_value(snapshot: &Snapshot) -> Value {
-    Value::Object(snapshot.iter().map(|(key, value)| (key.clone(), value.clone())).collect())
+    Value::Object(
+        snapshot
+            .iter()
+            .map(|(key, value)| (key.clone(), value.clone()))
+            .collect(),
+    )
 }
