@@ -21,3 +21,4 @@ pub mod stored_override;
 pub mod forge;
 pub mod override_request;
 pub mod server;
+pub mod export;

@@ -4,15 +4,15 @@
 //! hashed). Writes go through one writer thread with group commit (`writer`); reads use pooled
 //! read connections (`pool`). `verify` and `checkpoint` detect tampering.
 
-mod checkpoint;
+pub(crate) mod checkpoint;
 mod entry;
 mod error;
 pub mod hash;
 mod pool;
-mod query;
+pub(crate) mod query;
 mod schema;
 mod timestamp;
-mod verify;
+pub(crate) mod verify;
 mod writer;
 
 use std::path::{Path, PathBuf};
