@@ -21,4 +21,3 @@ pub mod stored_override;
 pub mod forge;
 pub mod override_request;
 pub mod server;
-pub mod export;
