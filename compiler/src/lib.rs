@@ -4,12 +4,13 @@
 pub mod ast;
 pub mod check;
 pub mod codegen;
-pub mod reference;
 pub mod diagnostic;
 pub mod frontend;
 pub mod located_yaml;
 pub mod maps;
-pub mod sources;
+pub mod reference;
+pub mod render;
 pub mod schema;
+pub mod sources;
 pub mod span;
 pub mod suggest;
