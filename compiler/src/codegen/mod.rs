@@ -93,3 +93,10 @@ fn duplicate_ids(sorted: &[&Policy]) -> Vec<Diagnostic> {
         })
         .collect()
 }
+
+/// Compiles checked policies against the schema's signal table into artifact bytes. Source
+/// locations are left out; [`compile_signals`] with [`SourceNames`] records them.
+pub fn compile_bundle(policies: &[Policy], schema: &crate::schema::Schema) -> Result<Artifact, Vec<Diagnostic>> {
+    let decls: Vec<SignalDecl> = schema.signals().iter().map(|s| s.decl.clone()).collect();
+    compile_signals(policies, &decls, None)
+}
