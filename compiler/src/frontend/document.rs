@@ -185,7 +185,8 @@ fn condition(fields: &Fields<'_>, policy: &Node, cx: &DocumentContext<'_>, diags
     if let Some(node) = fields.get("when") {
         parts.push(when(node, cx, diags));
     }
-    if parts.is_empty() {
+    let controls_wrong_type = fields.get("controls").is_some_and(|node| !matches!(node.kind, NodeKind::Seq(_)));
+    if parts.is_empty() && !controls_wrong_type {
         let span = fields.get("controls").map_or(Span::new(policy.span.source, policy.span.start, policy.span.start), |n| n.span);
         diags.push(no_condition(span));
         return None;
