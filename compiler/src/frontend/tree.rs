@@ -80,6 +80,10 @@ impl Scalar {
     }
 }
 
+/// Maximum nesting of YAML collections. Policies need a handful of levels; the limit keeps
+/// recursive readers and `Drop` of the tree off deep recursion on hostile input.
+pub const MAX_DEPTH: usize = 64;
+
 /// A YAML syntax error with its byte offset.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TreeError {
@@ -97,6 +101,9 @@ pub fn parse_documents(text: &str, source: SourceId) -> Result<Vec<Node>, TreeEr
         let start = offsets.byte(span.start.index());
         let end = offsets.byte(span.end.index()).max(start);
         builder.event(event, Span::new(source, start, end))?;
+        if builder.stack.len() > MAX_DEPTH {
+            return Err(TreeError { offset: start, message: format!("collections nested deeper than {MAX_DEPTH} levels") });
+        }
     }
     Ok(builder.documents)
 }
