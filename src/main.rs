@@ -8,6 +8,7 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let args = cli::Cli::parse();
-    cli::init_logging(args.log_level.as_deref());
+    let serving = matches!(args.command, cli::Command::Serve(_));
+    cli::init_logging(args.log_level.as_deref(), serving);
     cli::run(args.command).into()
 }

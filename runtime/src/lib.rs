@@ -21,3 +21,5 @@ pub mod stored_override;
 pub mod forge;
 pub mod override_request;
 pub mod server;
+pub mod loader;
+pub mod settings;

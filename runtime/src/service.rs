@@ -178,7 +178,7 @@ impl Service {
             return self.stored_outcome(&appended.entry).map_err(storage);
         }
         if let Ok(Some(valid)) = &applied {
-            self.append_override(&payload, valid).map_err(storage)?;
+            append_override(&self.ledger, &payload, valid).map_err(storage)?;
         }
         self.count(&payload);
         Ok(CheckOutcome {
@@ -408,7 +408,7 @@ impl Service {
         let payload = entry.payload_value().unwrap_or(Value::Null);
         if let Some(valid) = override_from_payload(&payload) {
             if self.ledger.overrides_for(&entry.decision_id)?.is_empty() {
-                self.append_override(&payload, &valid)?;
+                append_override(&self.ledger, &payload, &valid)?;
             }
         }
         self.count(&payload);
@@ -416,39 +416,6 @@ impl Service {
             response: decision::response_from_payload(&payload),
             decision_id: entry.decision_id.clone(),
             existed: true,
-        })
-    }
-
-    pub(crate) fn append_override(
-        &self,
-        decision: &Value,
-        valid: &ValidOverride,
-    ) -> Result<crate::ledger::Appended, LedgerError> {
-        let text = |name: &str| {
-            decision
-                .get(name)
-                .and_then(Value::as_str)
-                .map(str::to_string)
-        };
-        let payload = json!({
-            "type": "override",
-            "override_id": valid.override_id,
-            "decision_id": text("decision_id"),
-            "actor": valid.actor.to_json(),
-            "reason": valid.reason,
-            "expires_at": valid.expires_at,
-            "issue_key": text("issue_key"),
-            "repo": text("repo"),
-            "pr_number": decision.get("pr_number").cloned().unwrap_or(Value::Null),
-            "result_status": "ALLOWED",
-        });
-        self.ledger.append(NewEntry {
-            kind: EntryKind::Override,
-            decision_id: text("decision_id").unwrap_or_default(),
-            override_id: Some(valid.override_id.clone()),
-            repo: text("repo"),
-            issue_key: text("issue_key"),
-            payload,
         })
     }
 
@@ -677,4 +644,37 @@ fn missing_risk(request: &TransitionRequest, strict: bool) -> Evaluation {
         request.issue_key
     );
     Evaluation::early(status, code, reason, vec![unlock])
+}
+
+pub(crate) fn append_override(
+    ledger: &Ledger,
+    decision: &Value,
+    valid: &ValidOverride,
+) -> Result<crate::ledger::Appended, LedgerError> {
+    let text = |name: &str| {
+        decision
+            .get(name)
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    };
+    let payload = json!({
+        "type": "override",
+        "override_id": valid.override_id,
+        "decision_id": text("decision_id"),
+        "actor": valid.actor.to_json(),
+        "reason": valid.reason,
+        "expires_at": valid.expires_at,
+        "issue_key": text("issue_key"),
+        "repo": text("repo"),
+        "pr_number": decision.get("pr_number").cloned().unwrap_or(Value::Null),
+        "result_status": "ALLOWED",
+    });
+    ledger.append(NewEntry {
+        kind: EntryKind::Override,
+        decision_id: text("decision_id").unwrap_or_default(),
+        override_id: Some(valid.override_id.clone()),
+        repo: text("repo"),
+        issue_key: text("issue_key"),
+        payload,
+    })
 }

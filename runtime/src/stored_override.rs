@@ -3,9 +3,11 @@
 use serde_json::{json, Value};
 use time::OffsetDateTime;
 
-use crate::ledger::{Entry, LedgerError};
+use compiler::maps::RoleMap;
+
+use crate::ledger::{Entry, Ledger, LedgerError};
 use crate::overrides::{validate_override, Actor, ChangeOwners, OverrideRejected, OverrideRequest};
-use crate::service::{actor_name, Service};
+use crate::service::{actor_name, append_override, Service};
 
 /// Why an override of a stored decision was not applied.
 #[derive(Debug, thiserror::Error)]
@@ -45,71 +47,85 @@ pub struct OverrideInput {
 }
 
 impl Service {
-    /// Validates and records an override of the stored decision `decision_id`.
-    ///
-    /// Separation of duties compares the actor with the decision's actor (account id and email)
-    /// and with the pull request author named by the decision's risk metadata.
+    /// Validates and records an override of the stored decision `decision_id`, and counts it.
     pub fn override_decision(
         &self,
         decision_id: &str,
         input: &OverrideInput,
         now: OffsetDateTime,
     ) -> Result<OverrideOutcome, OverrideFailure> {
-        let entry = self
-            .ledger
-            .decision(decision_id)?
-            .ok_or_else(|| OverrideFailure::NotFound(decision_id.to_string()))?;
-        let payload = entry
-            .payload_value()
-            .map_err(|_| OverrideFailure::Corrupt(decision_id.to_string()))?;
-        check_overridable(&payload, decision_id)?;
-
-        let roles = self.roles_of(input.account_id.as_deref(), input.email.as_deref());
-        let actor = Actor {
-            account_id: input.account_id.clone(),
-            email: input.email.clone(),
-            roles,
-        };
-        let request = OverrideRequest {
-            actor,
-            reason: input.reason.clone(),
-            expires_at: input.expires_at.clone(),
-        };
-        let may_override = self.roles.may_override(&request.actor.roles);
-        let valid = validate_override(
-            decision_id,
-            &request,
-            may_override,
-            &owners_of(&payload),
-            now,
-        )
-        .map_err(OverrideFailure::Rejected)?;
-
-        if let Some(existing) = self.ledger.overrides_for(decision_id)?.first() {
-            return existing_override(existing, &valid.override_id, decision_id);
-        }
-        let appended = self.append_override(&payload, &valid)?;
-        if !appended.existed {
+        let outcome = override_stored(&self.ledger, &self.roles, decision_id, input, now)?;
+        if !outcome.existed {
             self.metrics.record_override();
         }
-        let response = json!({
-            "allow": true,
-            "status": "ALLOWED",
-            "reason_code": "OVERRIDE_APPLIED",
-            "reason": format!("override by {} applied: {}", actor_name(&valid.actor), valid.reason),
-            "decision_id": decision_id,
-            "override_id": valid.override_id,
-            "actor": valid.actor.to_json(),
-            "expires_at": valid.expires_at,
-            "issue_key": payload.get("issue_key"),
-            "ledger_seq": appended.entry.seq,
-        });
-        Ok(OverrideOutcome {
-            response,
-            override_id: valid.override_id,
-            existed: appended.existed,
-        })
+        Ok(outcome)
     }
+}
+
+/// Validates and records an override of the stored decision `decision_id`.
+///
+/// Separation of duties compares the actor with the decision's actor (account id and email) and
+/// with the pull request author named by the decision's risk metadata.
+pub fn override_stored(
+    ledger: &Ledger,
+    roles: &RoleMap,
+    decision_id: &str,
+    input: &OverrideInput,
+    now: OffsetDateTime,
+) -> Result<OverrideOutcome, OverrideFailure> {
+    let entry = ledger
+        .decision(decision_id)?
+        .ok_or_else(|| OverrideFailure::NotFound(decision_id.to_string()))?;
+    let payload = entry
+        .payload_value()
+        .map_err(|_| OverrideFailure::Corrupt(decision_id.to_string()))?;
+    check_overridable(&payload, decision_id)?;
+
+    let actor_roles = roles.roles_of(
+        input.account_id.as_deref().unwrap_or(""),
+        input.email.as_deref().unwrap_or(""),
+    );
+    let actor = Actor {
+        account_id: input.account_id.clone(),
+        email: input.email.clone(),
+        roles: actor_roles,
+    };
+    let request = OverrideRequest {
+        actor,
+        reason: input.reason.clone(),
+        expires_at: input.expires_at.clone(),
+    };
+    let may_override = roles.may_override(&request.actor.roles);
+    let valid = validate_override(
+        decision_id,
+        &request,
+        may_override,
+        &owners_of(&payload),
+        now,
+    )
+    .map_err(OverrideFailure::Rejected)?;
+
+    if let Some(existing) = ledger.overrides_for(decision_id)?.first() {
+        return existing_override(existing, &valid.override_id, decision_id);
+    }
+    let appended = append_override(ledger, &payload, &valid)?;
+    let response = json!({
+        "allow": true,
+        "status": "ALLOWED",
+        "reason_code": "OVERRIDE_APPLIED",
+        "reason": format!("override by {} applied: {}", actor_name(&valid.actor), valid.reason),
+        "decision_id": decision_id,
+        "override_id": valid.override_id,
+        "actor": valid.actor.to_json(),
+        "expires_at": valid.expires_at,
+        "issue_key": payload.get("issue_key"),
+        "ledger_seq": appended.entry.seq,
+    });
+    Ok(OverrideOutcome {
+        response,
+        override_id: valid.override_id,
+        existed: appended.existed,
+    })
 }
 
 fn check_overridable(payload: &Value, decision_id: &str) -> Result<(), OverrideFailure> {

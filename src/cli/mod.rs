@@ -74,11 +74,12 @@ pub fn run(command: Command) -> Exit {
 
 /// Sends tracing logs to stderr. `--log-level` wins over `RUST_LOG`; the default is `warn`, so
 /// one-shot verbs stay quiet and `serve` raises its own level to `info`.
-pub fn init_logging(filter: Option<&str>) {
+pub fn init_logging(filter: Option<&str>, serving: bool) {
     use tracing_subscriber::EnvFilter;
     let filter = match filter {
         Some(text) => EnvFilter::new(text),
-        None => EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn")),
+        None => EnvFilter::try_from_default_env()
+            .unwrap_or_else(|_| EnvFilter::new(if serving { "info" } else { "warn" })),
     };
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)

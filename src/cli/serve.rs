@@ -1,11 +1,112 @@
-//! TODO: not implemented yet.
+//! `releasegate serve`: answer Jira transition checks over HTTP and record every decision.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use runtime::server::{self, ServerConfig, DEFAULT_MAX_BODY_BYTES};
+use runtime::service::Service;
+use runtime::settings::{env_flag, env_text, env_usize, map_path, service_config, SourcePaths};
 
 use super::Exit;
 
 #[derive(Debug, clap::Args)]
-pub struct ServeArgs {}
+pub struct ServeArgs {
+    /// Address to listen on; port 0 picks a free port (printed on stdout).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: String,
+    /// Compiled bundle directory (from `releasegate compile`) or bundle.rgb file.
+    #[arg(long, conflicts_with = "policies")]
+    pub bundle: Option<PathBuf>,
+    /// Policy directory compiled at start (with its signals.yaml) when --bundle is not given.
+    #[arg(long)]
+    pub policies: Option<PathBuf>,
+    /// Ledger database file; created when missing.
+    #[arg(long, env = "RELEASEGATE_DB", default_value = "releasegate.db")]
+    pub db: PathBuf,
+    /// Transition map [default: POLICIES/transitions.yaml].
+    #[arg(long)]
+    pub transition_map: Option<PathBuf>,
+    /// Role map [default: POLICIES/roles.yaml].
+    #[arg(long)]
+    pub role_map: Option<PathBuf>,
+    /// Strict mode: never fail open on missing inputs (also RELEASEGATE_STRICT_MODE=true).
+    #[arg(long)]
+    pub strict: bool,
+    /// Number of worker threads serving requests.
+    #[arg(long, default_value_t = 8)]
+    pub workers: usize,
+}
 
-pub fn run(_args: ServeArgs) -> Exit {
-    eprintln!("error: this verb is not implemented yet");
-    Exit::Usage
+pub fn run(args: ServeArgs) -> Exit {
+    match serve(args) {
+        Ok(()) => Exit::Success,
+        Err((exit, message)) => {
+            tracing::error!(error = %message, "serve stopped");
+            eprintln!("error: {message}");
+            exit
+        }
+    }
+}
+
+type Failure = (Exit, String);
+
+fn usage(message: String) -> Failure {
+    (Exit::Usage, message)
+}
+
+fn serve(args: ServeArgs) -> Result<(), Failure> {
+    let policies = args
+        .policies
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("policies"));
+    let paths = SourcePaths {
+        bundle: args.bundle.clone(),
+        transition_map: map_path(
+            args.transition_map.as_deref(),
+            &policies,
+            "transitions.yaml",
+        ),
+        role_map: map_path(args.role_map.as_deref(), &policies, "roles.yaml"),
+        strict: args.strict || env_flag("RELEASEGATE_STRICT_MODE", false).map_err(usage)?,
+        policies,
+    };
+    let config = service_config(&paths).map_err(|error| usage(error.to_string()))?;
+    let bundle_hash = config.bundle.bundle_hash().to_string();
+    let service = Service::open(config, &args.db).map_err(|error| usage(error.to_string()))?;
+    tracing::info!(db = %args.db.display(), bundle_hash, strict = paths.strict, "ledger opened, bundle loaded");
+    verify_on_startup(&service)?;
+
+    let server_config = ServerConfig {
+        addr: args.addr.clone(),
+        workers: args.workers.max(1),
+        api_token: env_text("RELEASEGATE_API_TOKEN"),
+        max_body_bytes: env_usize("RELEASEGATE_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES)
+            .map_err(usage)?,
+        github_secret: env_text("RELEASEGATE_GITHUB_WEBHOOK_SECRET").map(String::into_bytes),
+    };
+    let running = server::start(Arc::new(service), server_config)
+        .map_err(|error| usage(error.to_string()))?;
+    println!("listening on http://{}", running.addr());
+    let _ = std::io::stdout().flush();
+    running.wait();
+    Ok(())
+}
+
+fn verify_on_startup(service: &Service) -> Result<(), Failure> {
+    if !env_flag("RELEASEGATE_LEDGER_VERIFY_ON_STARTUP", false).map_err(usage)? {
+        return Ok(());
+    }
+    let fail = env_flag("RELEASEGATE_LEDGER_FAIL_ON_CORRUPTION", true).map_err(usage)?;
+    match service.ledger().verify_at_startup(fail) {
+        Ok(verification) if verification.valid => {
+            tracing::info!(checked = verification.checked, head_hash = %verification.head_hash, "ledger verified at startup");
+            Ok(())
+        }
+        Ok(verification) => {
+            tracing::error!(seq = ?verification.seq, reason = ?verification.reason, "ledger chain is broken; serving anyway (RELEASEGATE_LEDGER_FAIL_ON_CORRUPTION=false)");
+            Ok(())
+        }
+        Err(error) => Err((Exit::Findings, error.to_string())),
+    }
 }
