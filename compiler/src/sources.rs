@@ -104,6 +104,7 @@ pub fn classify(path: &Path) -> FileKind {
 
 /// Reads a file into `sources`. A file that is not UTF-8 is still added (with invalid bytes
 /// replaced by U+FFFD) so that the returned diagnostic can point at the first invalid byte.
+#[expect(clippy::result_large_err, reason = "the shared pipeline contract returns the diagnostic itself")]
 pub fn read_source(sources: &mut SourceMap, path: &Path) -> Result<SourceId, Diagnostic> {
     let name = path.display().to_string();
     let bytes = match std::fs::read(path) {

@@ -12,7 +12,7 @@ pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     let mut best: Option<(usize, &'a str)> = None;
     for candidate in candidates {
         let distance = levenshtein(&word_lower, &candidate.to_ascii_lowercase());
-        let better = best.map_or(true, |(best_distance, _)| distance < best_distance);
+        let better = best.is_none_or(|(best_distance, _)| distance < best_distance);
         if distance <= limit && better {
             best = Some((distance, candidate));
         }

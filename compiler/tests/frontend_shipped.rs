@@ -62,7 +62,7 @@ fn shipped_policies_cover_each_syntax() {
         let count = files.iter().filter(|path| path.extension().unwrap() == extension).count();
         assert!(count >= 4, "{count} {extension} files");
     }
-    assert!(shipped.policies.iter().any(|policy| policy.compliance.get("HIPAA").is_some()));
+    assert!(shipped.policies.iter().any(|policy| policy.compliance.contains_key("HIPAA")));
 }
 
 /// Builds the input snapshot the runtime would resolve for the Jira fixture request.

@@ -10,7 +10,7 @@ use crate::error::ParseError;
 use crate::parser::Rule;
 use crate::unescape::unescape;
 
-type Built<T> = Result<T, ParseError>;
+type Built<T> = Result<T, Box<ParseError>>;
 
 /// Returns the meaningful children of `pair`: punctuation, keywords and `EOI` are dropped.
 fn children(pair: Pair<'_, Rule>) -> impl Iterator<Item = Pair<'_, Rule>> {
@@ -50,8 +50,8 @@ fn span_of(pair: &Pair<'_, Rule>) -> Span {
 
 /// Reports a tree shape that the grammar does not allow, which means this builder and the
 /// grammar disagree. It is an error value so that no input can make the parser panic.
-fn shape_error(span: Span, what: &str) -> ParseError {
-    ParseError::internal(span, format!("internal error: unexpected syntax tree shape ({what})"))
+fn shape_error(span: Span, what: &str) -> Box<ParseError> {
+    Box::new(ParseError::internal(span, format!("internal error: unexpected syntax tree shape ({what})")))
 }
 
 fn next_child<'i>(iter: &mut impl Iterator<Item = Pair<'i, Rule>>, parent: Span, what: &str) -> Built<Pair<'i, Rule>> {
@@ -201,11 +201,10 @@ fn cmp_op(pair: Pair<'_, Rule>) -> Built<Op> {
 fn expr(pair: Pair<'_, Rule>) -> Built<Expr> {
     match pair.as_rule() {
         Rule::expr => {
-            let span = span_of(&pair);
-            expr(single_child(pair, "expression").map_err(|_| shape_error(span, "expression"))?)
+            expr(single_child(pair, "expression")?)
         }
-        Rule::or_expr => binary_chain(pair, |lhs, rhs| ExprKind::Or(lhs, rhs)),
-        Rule::and_expr => binary_chain(pair, |lhs, rhs| ExprKind::And(lhs, rhs)),
+        Rule::or_expr => binary_chain(pair, ExprKind::Or),
+        Rule::and_expr => binary_chain(pair, ExprKind::And),
         Rule::not_expr => not_expr(pair),
         Rule::comparison => comparison(pair),
         _ => operand(pair),

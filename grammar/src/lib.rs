@@ -28,24 +28,24 @@ use parser::PolicyParser;
 /// rejected before parsing, so a hostile file cannot overflow the parser's stack.
 pub const MAX_NESTING: usize = 64;
 
-/// Parses a whole `.rgl` file.
-pub fn parse_file(text: &str) -> Result<File, ParseError> {
+/// Parses a whole `.rgl` file. The error is boxed because it is large and rare.
+pub fn parse_file(text: &str) -> Result<File, Box<ParseError>> {
     check_nesting(text)?;
-    let pairs = PolicyParser::parse(parser::Rule::file, text).map_err(|error| ParseError::from_pest(&error, text))?;
+    let pairs = PolicyParser::parse(parser::Rule::file, text).map_err(|error| Box::new(ParseError::from_pest(&error, text)))?;
     build_cst::file(pairs)
 }
 
 /// Parses a standalone expression such as `risk.level in ["HIGH", "CRITICAL"] and not x`.
-pub fn parse_expression(text: &str) -> Result<Expr, ParseError> {
+pub fn parse_expression(text: &str) -> Result<Expr, Box<ParseError>> {
     check_nesting(text)?;
     let pairs =
-        PolicyParser::parse(parser::Rule::expression_input, text).map_err(|error| ParseError::from_pest(&error, text))?;
+        PolicyParser::parse(parser::Rule::expression_input, text).map_err(|error| Box::new(ParseError::from_pest(&error, text)))?;
     build_cst::expression_input(pairs)
 }
 
-fn check_nesting(text: &str) -> Result<(), ParseError> {
+fn check_nesting(text: &str) -> Result<(), Box<ParseError>> {
     match scan::nesting_overflow(text, MAX_NESTING) {
-        Some(pos) => Err(ParseError::too_deep(Span::new(pos, pos + 1), MAX_NESTING)),
+        Some(pos) => Err(Box::new(ParseError::too_deep(Span::new(pos, pos + 1), MAX_NESTING))),
         None => Ok(()),
     }
 }

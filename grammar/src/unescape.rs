@@ -7,7 +7,7 @@ use crate::error::ParseError;
 /// at byte `offset` of the parsed text. The grammar has already checked the escape syntax, so
 /// the only error left is a `\u` escape that is not a Unicode scalar value (a surrogate or a
 /// value above `10FFFF`).
-pub(crate) fn unescape(raw: &str, offset: usize) -> Result<String, ParseError> {
+pub(crate) fn unescape(raw: &str, offset: usize) -> Result<String, Box<ParseError>> {
     let mut out = String::with_capacity(raw.len());
     let mut rest = raw;
     while let Some(backslash) = rest.find('\\') {
@@ -16,7 +16,7 @@ pub(crate) fn unescape(raw: &str, offset: usize) -> Result<String, ParseError> {
         let (ch, len) = escape_value(escape).ok_or_else(|| {
             let start = offset + (raw.len() - rest.len()) + backslash;
             let len = escape_len(escape);
-            ParseError::invalid_escape(Span::new(start, start + len), escape.get(..len).unwrap_or(escape))
+            Box::new(ParseError::invalid_escape(Span::new(start, start + len), escape.get(..len).unwrap_or(escape)))
         })?;
         out.push(ch);
         rest = escape.get(len..).unwrap_or("");
