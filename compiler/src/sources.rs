@@ -24,7 +24,7 @@ pub struct Discovered {
     pub roles: Vec<PathBuf>,
 }
 
-/// How [`discover`] classifies one file.
+/// The class that [`discover`] gives a file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FileKind {
     Policy,

@@ -20,7 +20,8 @@ fn lower_as(name: &str, text: &str) {
     let id = sources.add(name, text);
     let (policies, diags) = lower_file(&sources, id);
     for diag in &diags {
-        assert!(diag.span.start <= diag.span.end && diag.span.end <= text.len(), "{diag:?} in {text:?}");
+        assert!(diag.span.start <= diag.span.end, "{diag:?} in {text:?}");
+        assert!(diag.span.end <= text.len(), "{diag:?} in {text:?}");
     }
     for policy in &policies {
         assert!(!policy.id.value.is_empty());

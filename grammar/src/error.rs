@@ -9,7 +9,7 @@ use crate::scan::{scan_string, skip_trivia, StringScan};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ParseErrorKind {
-    /// Any other syntax error: `expected` and `found` say what.
+    /// Any other syntax error, described by `expected` and `found`.
     Syntax,
     /// A string literal without its closing quote on the same line.
     UnterminatedString,
@@ -32,9 +32,9 @@ pub enum ParseErrorKind {
 pub struct ParseError {
     pub kind: ParseErrorKind,
     pub span: Span,
-    /// What the parser expected, in words: "an operator such as `==` or `in`".
+    /// The expected input in words, such as "an operator such as `==` or `in`".
     pub expected: String,
-    /// What it found instead: "`=`", "the word `whne`", "end of input".
+    /// The input found instead, such as "`=`", "the word `whne`" or "end of input".
     pub found: String,
     /// The replacement for an unknown operator, such as `==` for `=`.
     pub suggestion: Option<String>,
@@ -68,7 +68,7 @@ impl ParseError {
         }
     }
 
-    /// A one-line description such as "unknown operator `=`".
+    /// Returns a one-line description such as "unknown operator `=`".
     pub fn message(&self) -> &str {
         &self.message
     }

@@ -2,7 +2,7 @@
 //!
 //! [`parse_file`] parses a whole `.rgl` file and [`parse_expression`] a standalone expression
 //! (a YAML or JSON `when:` string). Both return a typed concrete syntax tree ([`cst`]) whose
-//! spans are byte offsets into the parsed text, or a [`ParseError`] that says what was expected
+//! spans are byte offsets into the parsed text, or a [`ParseError`] that states what was expected
 //! and what was found.
 //!
 //! String literals accept the escapes `\"`, `\\`, `\n`, `\t`, `\r`, `\u{1F600}` (one to six hex

@@ -91,6 +91,7 @@ fn lower_document(doc: &Node, cx: &DocumentContext<'_>, diags: &mut Vec<Diagnost
 fn lower_policy(node: &Node, cx: &DocumentContext<'_>, diags: &mut Vec<Diagnostic>) -> Option<Policy> {
     let errors_before = diags.len();
     let fields = read_map(node, "policy", &POLICY_KEYS, &REQUIRED_POLICY_KEYS, diags)?;
+
     let id = fields.get("policy_id").and_then(|value| policy_id(value, diags));
     let version = version_field(&fields, node, diags);
     let name = fields.get("name").and_then(|value| fields::string(value, "name", diags));
@@ -102,10 +103,12 @@ fn lower_policy(node: &Node, cx: &DocumentContext<'_>, diags: &mut Vec<Diagnosti
     let requires = fields.get("requires").and_then(|value| requires(value, diags));
     let evidence = fields.get("evidence").map(|value| evidence(value, diags)).unwrap_or_default();
     let (compliance, metadata) = fields.get("metadata").map(|value| metadata(value, diags)).unwrap_or_default();
+
     if diags.len() > errors_before {
         return None;
     }
     let (effect, message) = enforcement?;
+
     Some(Policy {
         id: id?,
         group: None,

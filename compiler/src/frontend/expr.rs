@@ -16,8 +16,8 @@ const FUNCTIONS: [(&str, Func); 2] = [("exists", Func::Exists), ("len", Func::Le
 pub(crate) struct Placement {
     source: SourceId,
     base: usize,
-    /// `None` when offsets map exactly; otherwise every span becomes this one (a YAML scalar
-    /// whose escapes or line breaks make the text differ from the file).
+    /// The span used for every position when offsets cannot be mapped, or `None` when they map
+    /// exactly. Escapes or line breaks in a YAML scalar make its text differ from the file.
     fallback: Option<Span>,
 }
 

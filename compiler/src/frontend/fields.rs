@@ -1,6 +1,6 @@
 //! Typed reading of the spanned YAML/JSON tree: mappings with a fixed key set, and scalars of
 //! the expected type. Every problem becomes a diagnostic with the span of the offending key or
-//! value; readers return `None` and carry on, so one run reports every problem.
+//! value. Readers then return `None` and the caller carries on, so one run reports every problem.
 
 use crate::diagnostic::Diagnostic;
 use crate::frontend::codes;
@@ -132,7 +132,7 @@ fn scalar<'n>(node: &'n Node, field: &str, expected: &str, diags: &mut Vec<Diagn
 }
 
 /// Reads a string. Plain scalars that YAML reads as numbers, booleans or null are wrong types,
-/// so `version: 1.0` asks for quotes instead of silently becoming `"1.0"`.
+/// so `version: 1.0` is reported with a hint to add quotes instead of silently becoming `"1.0"`.
 pub(crate) fn string(node: &Node, field: &str, diags: &mut Vec<Diagnostic>) -> Option<Spanned<String>> {
     let value = scalar(node, field, "a string", diags)?;
     if !value.is_string() {

@@ -1,6 +1,6 @@
-//! JSON policy files. serde_json checks the syntax (its errors carry line and column); the
-//! accepted text is then read with the YAML tree builder, because JSON is a subset of YAML 1.2,
-//! so that keys and values keep their byte spans and duplicate keys are reported.
+//! JSON policy files. serde_json checks the syntax first, because its errors carry a line and
+//! column. The accepted text is then read with the YAML tree builder (JSON is a subset of
+//! YAML 1.2), so that keys and values keep their byte spans and duplicate keys are reported.
 
 use crate::ast::{Policy, Syntax};
 use crate::diagnostic::Diagnostic;
