@@ -8,6 +8,7 @@ pub mod diagnostic;
 pub mod frontend;
 pub mod located_yaml;
 pub mod maps;
+pub mod pipeline;
 pub mod reference;
 pub mod render;
 pub mod schema;
