@@ -202,7 +202,7 @@ fn dsl_generic_syntax_error() {
     let lowered = lower("p.rgl", "policy P { rules { when a == 1 { enforce BLOCK message 42 } } }");
     let diag = lowered.single();
     assert_eq!(diag.code, codes::PARSE_SYNTAX);
-    assert_eq!(lowered.slice(diag.span), "4");
+    assert_eq!(lowered.slice(diag.span), "42");
     assert!(diag.message.contains("a string in double quotes"), "{diag:?}");
 }
 

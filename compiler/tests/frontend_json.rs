@@ -116,3 +116,16 @@ fn json_wrong_types() {
     assert_eq!(lowered.codes().len(), 3, "{:#?}", lowered.diags);
     assert!(lowered.codes().iter().all(|code| *code == codes::POLICY_WRONG_TYPE));
 }
+
+#[test]
+fn json_tabs_and_unicode_escapes() {
+    let text = "{\n\t\"policy_id\": \"T\",\n\t\"name\": \"caf\\u00e9\",\n\t\"when\": \"risk.score >= 1e0 or true\",\n\t\"enforcement\": {\"result\": \"WARN\", \"message\": \"m\"}\n}\n";
+    let lowered = lower("tabs.json", text);
+    // `1e0` is not DSL syntax, so the when string fails to parse at the exact byte.
+    let diag = lowered.single();
+    assert_eq!(diag.code, codes::PARSE_SYNTAX);
+    assert_eq!(lowered.slice(diag.span), "1e0");
+    let fixed = text.replace("1e0", "1");
+    let lowered = lower_ok("tabs.json", &fixed);
+    assert_eq!(lowered.policy("T").name.value, "café");
+}

@@ -270,3 +270,20 @@ fn yaml_out_of_range_number_is_invalid() {
     assert_eq!(lowered.single().code, codes::PARSE_INVALID_NUMBER);
     assert_eq!(lowered.slice(lowered.single().span), "99999999999999999999");
 }
+
+#[test]
+fn yaml_crlf_line_endings() {
+    let text = "policy_id: P\r\nname: n\r\nwhen: risk.score > 3\r\nenforcement: {result: BLOCK, message: m}\r\n";
+    let lowered = lower_ok("crlf.yaml", text);
+    let policy = lowered.policy("P");
+    assert_eq!(lowered.slice(policy.condition.span), "risk.score > 3");
+    assert_eq!(lowered.slice(policy.name.span), "n");
+}
+
+#[test]
+fn yaml_non_ascii_spans_are_bytes() {
+    let text = "# Überprüfung\npolicy_id: P\nname: \"Prüfung\"\nwhen: \"project.key == 'ÄÖ' or risk.score => 1\"\nenforcement: {result: BLOCK, message: m}\n";
+    let lowered = lower("u.yaml", text);
+    let diag = lowered.single();
+    assert_eq!(lowered.slice(diag.span), "=>");
+}

@@ -131,6 +131,11 @@ fn classify(text: &str, pos: usize, positives: &[Rule]) -> ParseError {
     if first.is_ascii_alphabetic() || first == '_' {
         return word_error(rest, pos, expected, positives);
     }
+    if first.is_ascii_digit() || first == '-' {
+        let len = rest.chars().take_while(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '_' | '.' | '-')).count();
+        let token = rest.get(..len.max(1)).unwrap_or("-");
+        return syntax(Span::new(pos, pos + token.len()), expected, format!("`{token}`"));
+    }
     let span = Span::new(pos, pos + first.len_utf8());
     syntax(span, expected, format!("`{first}`"))
 }
