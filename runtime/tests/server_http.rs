@@ -273,3 +273,25 @@ fn metrics_and_audit_endpoints() {
     let (status, _) = get(&server.url(CHECK));
     assert_eq!(status, 405);
 }
+
+#[test]
+fn export_json_and_csv() {
+    let server = start(Options::default());
+    let body = fixture("jira/transition_check_request.json");
+    let (_, reply) = send("POST", &server.url(CHECK), Some(body.as_bytes()), &[]);
+    let id = reply["decision_id"].as_str().unwrap();
+    let url = server.url("/audit/export?repo=acme-payments%2Fledger-service&contract=soc2_v1&format=json&verify_chain=true");
+    let (status, export) = get(&url);
+    assert_eq!(status, 200, "{export}");
+    assert_eq!(export["contract"], "soc2_v1");
+    assert_eq!(export["records"][0]["decision_id"], id);
+    assert_eq!(export["records"][0]["chain_verified"], true);
+    let (status, csv) = get(&server.url("/audit/export?format=csv"));
+    assert_eq!(status, 200);
+    let csv = csv.as_str().unwrap();
+    assert!(csv.starts_with("decision_id,decision,reason_code,human_message,actor,policy_version"), "{csv}");
+    assert!(csv.contains(id));
+    let (status, reply) = get(&server.url("/audit/export?contract=soc3"));
+    assert_eq!(status, 400);
+    assert_eq!(reply["field"], "contract");
+}

@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 use serde_json::{json, Value};
 
 use super::reply::Reply;
+use crate::export::{build_soc2, write_csv, write_json, ExportQuery, CONTRACT};
+use crate::ledger::LedgerError;
 use crate::service::Service;
 
 pub fn verify(service: &Service, query: &BTreeMap<String, String>) -> Reply {
@@ -55,7 +57,88 @@ pub fn decision(service: &Service, decision_id: &str) -> Reply {
     }
 }
 
-pub fn export(_service: &Service, _query: &BTreeMap<String, String>) -> Reply {
-    // TODO: wire runtime::export once it lands.
-    Reply::error(501, "not_implemented", "export is not available yet", None)
+/// `GET /audit/export?repo=R&contract=soc2_v1&format=json|csv` with optional `status`, `since`,
+/// `until`, `limit` and `verify_chain`.
+pub fn export(service: &Service, query: &BTreeMap<String, String>) -> Reply {
+    let export_query = match export_query(query) {
+        Ok(export_query) => export_query,
+        Err(reply) => return reply,
+    };
+    let format = query.get("format").map(String::as_str).unwrap_or("json");
+    let export = match build_soc2(service.ledger(), &export_query) {
+        Ok(export) => export,
+        Err(error) => {
+            let status = if matches!(error, LedgerError::InvalidTimestamp { .. }) {
+                400
+            } else {
+                503
+            };
+            tracing::warn!(%error, "export failed");
+            return Reply::error(status, "export_failed", &error.to_string(), None);
+        }
+    };
+    let mut body = Vec::new();
+    let (written, content_type) = match format {
+        "csv" => (write_csv(&export, &mut body), "text/csv; charset=utf-8"),
+        _ => (write_json(&export, &mut body), "application/json"),
+    };
+    match written {
+        Ok(()) => Reply {
+            status: 200,
+            content_type,
+            body,
+        },
+        Err(error) => {
+            tracing::error!(%error, "writing the export failed");
+            Reply::error(500, "export_failed", &error.to_string(), None)
+        }
+    }
+}
+
+fn export_query(query: &BTreeMap<String, String>) -> Result<ExportQuery, Reply> {
+    let invalid =
+        |field: &str, message: String| Reply::error(400, "invalid_request", &message, Some(field));
+    if let Some(contract) = query
+        .get("contract")
+        .filter(|contract| contract.as_str() != CONTRACT)
+    {
+        return Err(invalid(
+            "contract",
+            format!("unknown contract `{contract}`; the only contract is {CONTRACT}"),
+        ));
+    }
+    if let Some(format) = query
+        .get("format")
+        .filter(|format| !matches!(format.as_str(), "json" | "csv"))
+    {
+        return Err(invalid(
+            "format",
+            format!("unknown format `{format}`; use json or csv"),
+        ));
+    }
+    let limit = match query.get("limit") {
+        Some(text) => Some(
+            text.parse::<usize>()
+                .map_err(|_| invalid("limit", format!("`{text}` is not a non-negative integer")))?,
+        ),
+        None => None,
+    };
+    let verify_chain = match query.get("verify_chain").map(String::as_str) {
+        None | Some("false") | Some("0") => false,
+        Some("true") | Some("1") | Some("") => true,
+        Some(other) => {
+            return Err(invalid(
+                "verify_chain",
+                format!("`{other}` is not true or false"),
+            ))
+        }
+    };
+    Ok(ExportQuery {
+        repo: query.get("repo").cloned(),
+        status: query.get("status").cloned(),
+        since: query.get("since").cloned(),
+        until: query.get("until").cloned(),
+        limit,
+        verify_chain,
+    })
 }
