@@ -282,8 +282,14 @@ fn yaml_crlf_line_endings() {
 
 #[test]
 fn yaml_non_ascii_spans_are_bytes() {
-    let text = "# Überprüfung\npolicy_id: P\nname: \"Prüfung\"\nwhen: \"project.key == 'ÄÖ' or risk.score => 1\"\nenforcement: {result: BLOCK, message: m}\n";
+    let text = "# Überprüfung\npolicy_id: P\nname: \"Prüfung\"\nwhen: project.key == \"ÄÖ\" or risk.score => 1\nenforcement: {result: BLOCK, message: m}\n";
     let lowered = lower("u.yaml", text);
     let diag = lowered.single();
     assert_eq!(lowered.slice(diag.span), "=>");
+
+    let single_quoted = text.replace("\"ÄÖ\"", "'ÄÖ'");
+    let lowered = lower("u.yaml", &single_quoted);
+    let diag = lowered.single();
+    assert_eq!(lowered.slice(diag.span), "'");
+    assert_eq!(diag.message, "strings use double quotes, found `'`");
 }

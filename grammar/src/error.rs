@@ -131,6 +131,11 @@ fn classify(text: &str, pos: usize, positives: &[Rule]) -> ParseError {
     if first.is_ascii_alphabetic() || first == '_' {
         return word_error(rest, pos, expected, positives);
     }
+    if first == '\'' {
+        let mut error = syntax(Span::new(pos, pos + 1), expected, "`'`".to_owned());
+        error.message = "strings use double quotes, found `'`".to_owned();
+        return error;
+    }
     if first.is_ascii_digit() || first == '-' {
         let len = rest.chars().take_while(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '_' | '.' | '-')).count();
         let token = rest.get(..len.max(1)).unwrap_or("-");
