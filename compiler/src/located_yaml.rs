@@ -98,8 +98,8 @@ impl Node {
 /// Why a YAML text could not be read.
 #[derive(Clone, Debug, PartialEq)]
 pub enum YamlProblem {
-    /// The YAML parser rejected the text.
-    Syntax { message: String, span: Span },
+    /// The YAML parser rejected the text. `tab` is set when it stopped at a tab character.
+    Syntax { message: String, span: Span, tab: bool },
     /// A key appears twice in one mapping.
     DuplicateKey { key: String, span: Span, first: Span },
     /// A mapping key that is a list or a mapping.
@@ -135,7 +135,8 @@ fn syntax_problems(text: &str, source: SourceId, outline: &Outline, error: &serd
         Some(location) => error_span(text, source, location.line(), location.column()),
         None => Span::new(source, 0, first_line_end(text)),
     };
-    vec![YamlProblem::Syntax { message, span }]
+    let tab = text.get(span.start..).is_some_and(|rest| rest.starts_with('\t'));
+    vec![YamlProblem::Syntax { message, span, tab }]
 }
 
 fn duplicate_problem(outline: &Outline, source: SourceId, second: usize, first: usize) -> Option<YamlProblem> {

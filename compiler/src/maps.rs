@@ -22,6 +22,21 @@ const CODES: Codes = Codes {
     wrong_type: "releasegate::maps::wrong_type",
 };
 
+/// Every diagnostic code the two map parsers can report.
+pub const CODES_ALL: [&str; 11] = [
+    CODES.syntax,
+    CODES.duplicate_key,
+    CODES.unknown_key,
+    CODES.missing_key,
+    CODES.wrong_type,
+    transitions::UNKNOWN_ENVIRONMENT,
+    transitions::BAD_TRANSITION_KEY,
+    transitions::EMPTY_POLICY_LIST,
+    transitions::DUPLICATE_REFERENCE,
+    transitions::UNKNOWN_POLICY,
+    roles::UNUSED_OVERRIDE_ROLE,
+];
+
 /// A transition map or role map text that has errors. The message lists every error with its
 /// line and column.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

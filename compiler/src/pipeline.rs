@@ -149,15 +149,17 @@ fn load_transitions(run: &mut Checked, path: &Path, check_references: bool) {
     let Some(id) = read(run, path) else {
         return;
     };
-    match TransitionMap::parse(&run.sources, id) {
-        Ok((map, warnings)) => {
-            run.diagnostics.extend(warnings);
-            if check_references {
-                run.diagnostics.extend(map.check_references(&run.policies));
-            }
-            run.transitions.get_or_insert(map);
-        }
-        Err(found) => run.diagnostics.extend(found),
+    let (map, found) = TransitionMap::parse_partial(&run.sources, id);
+    let has_error = found.iter().any(|d| d.severity == Severity::Error);
+    run.diagnostics.extend(found);
+    let Some(map) = map else {
+        return;
+    };
+    if check_references {
+        run.diagnostics.extend(map.check_references(&run.policies));
+    }
+    if !has_error {
+        run.transitions.get_or_insert(map);
     }
 }
 

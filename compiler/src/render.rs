@@ -85,6 +85,12 @@ impl<'a> Renderer<'a> {
         let mut labels = vec![LabeledSpan::new_primary_with_span(Some(diagnostic.label.clone()), clamp(&text, diagnostic.span))];
         let mut notes = Vec::new();
         for (span, label) in &diagnostic.related {
+            let same_place = labels.iter_mut().find(|existing| existing.inner() == &clamp(&text, *span));
+            if let (Some(existing), true) = (same_place, span.source == diagnostic.span.source) {
+                let merged = format!("{}; {label}", existing.label().unwrap_or_default());
+                existing.set_label(Some(merged));
+                continue;
+            }
             if span.source == diagnostic.span.source {
                 labels.push(LabeledSpan::new_with_span(Some(label.clone()), clamp(&text, *span)));
             } else {

@@ -149,7 +149,7 @@ fn read_signal(entry: &Entry, diagnostics: &mut Vec<Diagnostic>) -> Option<Schem
     let what = format!("signal `{}`", name.value);
     let fields = push_err(expect_map(&entry.value, &what, CODES), diagnostics)?;
     diagnostics.extend(unknown_keys(fields, &SIGNAL_KEYS, &what, CODES));
-    let ty = read_type(fields, &what, entry.value.span, diagnostics)?;
+    let ty = read_type(fields, &what, name.span, diagnostics)?;
     let required = read_required(fields, diagnostics);
     let description = read_description(fields, diagnostics);
     let decl = SignalDecl { name: name.value.clone(), ty, required };

@@ -131,8 +131,12 @@ impl Folder<'_> {
 
     /// Finds a signal whose atoms no value satisfies together, with the spans of those atoms.
     fn conflict(&self, atoms: &[Atom]) -> Option<(String, Vec<Span>)> {
-        let mut paths: Vec<&str> = atoms.iter().map(|atom| atom.path.as_str()).collect();
-        paths.dedup();
+        let mut paths: Vec<&str> = Vec::new();
+        for atom in atoms {
+            if !paths.contains(&atom.path.as_str()) {
+                paths.push(&atom.path);
+            }
+        }
         paths.into_iter().find_map(|path| {
             let on_path: Vec<&Atom> = atoms.iter().filter(|atom| atom.path == path).collect();
             let mut domain = self.domain(path)?;
@@ -253,17 +257,24 @@ fn atom_warning(code: &'static str, span: Span, value: bool, path: &str) -> Diag
     Diagnostic::warning(code, message, span, format!("always {value}")).with_help(help)
 }
 
+/// Reports conflicting comparisons at the last of them, with the others as related spans, so
+/// that no two labels overlap.
 fn conflict_warning(code: &'static str, span: Span, value: bool, path: &str, spans: &[Span]) -> Diagnostic {
-    let (message, help) = match value {
+    let (message, help, label) = match value {
         false => (
             format!("this condition is always false: the comparisons of `{path}` contradict each other"),
             format!("no value of `{path}` satisfies all of them; check the operators and values, or use `or`"),
+            "contradicts the comparison before it",
         ),
         true => (
             format!("this condition is always true whenever `{path}` is present: the comparisons of `{path}` cover every value"),
             format!("every value of `{path}` matches one of them; check the operators and values, or use `and`"),
+            "covers every value together with the comparison before it",
         ),
     };
-    let diagnostic = Diagnostic::warning(code, message, span, format!("always {value}")).with_help(help);
-    spans.iter().fold(diagnostic, |diagnostic, atom| diagnostic.with_related(*atom, "this comparison"))
+    let Some((last, earlier)) = spans.split_last() else {
+        return Diagnostic::warning(code, message, span, format!("always {value}")).with_help(help);
+    };
+    let diagnostic = Diagnostic::warning(code, message, *last, label).with_help(help);
+    earlier.iter().fold(diagnostic, |diagnostic, atom| diagnostic.with_related(*atom, "this comparison"))
 }

@@ -29,9 +29,12 @@ pub fn parse_source(sources: &SourceMap, id: SourceId, codes: Codes) -> Result<N
 
 fn problem_diagnostic(problem: YamlProblem, codes: Codes) -> Diagnostic {
     match problem {
-        YamlProblem::Syntax { message, span } => {
-            Diagnostic::error(codes.syntax, format!("invalid YAML: {message}"), span, "the YAML parser stopped here")
-                .with_help("fix the YAML syntax; quote values that contain `: `, `#`, `[` or `{`")
+        YamlProblem::Syntax { message, span, tab } => {
+            let help = match tab {
+                true => "YAML indentation must use spaces: replace the tab with spaces",
+                false => "fix the YAML syntax; quote values that contain `: `, `#`, `[` or `{`",
+            };
+            Diagnostic::error(codes.syntax, format!("invalid YAML: {message}"), span, "the YAML parser stopped here").with_help(help)
         }
         YamlProblem::DuplicateKey { key, span, first } => {
             Diagnostic::error(codes.duplicate_key, format!("duplicate key `{key}`"), span, "written again here")
@@ -65,7 +68,12 @@ pub fn expect_string(node: &Node, what: &str, codes: Codes) -> Result<Spanned<St
 
 pub fn wrong_type(node: &Node, what: &str, expected: &str, codes: Codes) -> Diagnostic {
     let message = format!("{what} must be {expected}, found {}", node.kind_name());
-    Diagnostic::error(codes.wrong_type, message, node.span, format!("expected {expected}"))
+    let help = match expected {
+        "a list of strings" => "write a list such as `[A, B]`, or one `- item` per line".to_string(),
+        "a mapping" => "write `key: value` entries on the lines below, indented by two spaces".to_string(),
+        other => format!("write {other} here"),
+    };
+    Diagnostic::error(codes.wrong_type, message, node.span, format!("expected {expected}")).with_help(help)
 }
 
 /// Reports every key of `entries` that is not in `allowed`, with the nearest allowed key.

@@ -7,7 +7,7 @@ use crate::located_yaml::read::{expect_map, expect_string_list, get, parse_sourc
 use crate::located_yaml::{Entry, Node, Value};
 use crate::span::{SourceId, SourceMap, Span, Spanned};
 
-const UNUSED_OVERRIDE_ROLE: &str = "releasegate::maps::unused_override_role";
+pub(super) const UNUSED_OVERRIDE_ROLE: &str = "releasegate::maps::unused_override_role";
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RoleMap {
@@ -38,7 +38,8 @@ impl RoleMap {
         let root = parse_source(sources, id, CODES)?;
         let mut diagnostics = Vec::new();
         let map = read_map(&root, &mut diagnostics);
-        if let Some(map) = &map {
+        let has_error = diagnostics.iter().any(|d| d.severity == crate::diagnostic::Severity::Error);
+        if let (Some(map), false) = (&map, has_error) {
             diagnostics.extend(map.unused_override_roles());
         }
         finish(map, diagnostics)

@@ -14,11 +14,11 @@ pub const ENVIRONMENTS: [&str; 4] = ["PRODUCTION", "STAGING", "DEV", "UNKNOWN"];
 /// The project table used for every project that has no table of its own or no matching entry.
 pub const DEFAULT_PROJECT: &str = "DEFAULT";
 
-const UNKNOWN_ENVIRONMENT: &str = "releasegate::maps::unknown_environment";
-const BAD_TRANSITION_KEY: &str = "releasegate::maps::bad_transition_key";
-const EMPTY_POLICY_LIST: &str = "releasegate::maps::empty_policy_list";
-const DUPLICATE_REFERENCE: &str = "releasegate::maps::duplicate_reference";
-const UNKNOWN_POLICY: &str = "releasegate::maps::unknown_policy";
+pub(super) const UNKNOWN_ENVIRONMENT: &str = "releasegate::maps::unknown_environment";
+pub(super) const BAD_TRANSITION_KEY: &str = "releasegate::maps::bad_transition_key";
+pub(super) const EMPTY_POLICY_LIST: &str = "releasegate::maps::empty_policy_list";
+pub(super) const DUPLICATE_REFERENCE: &str = "releasegate::maps::duplicate_reference";
+pub(super) const UNKNOWN_POLICY: &str = "releasegate::maps::unknown_policy";
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransitionMap {
@@ -61,10 +61,21 @@ impl TransitionMap {
     /// Parses and validates source `id`. `Ok` carries the warnings; `Err` carries every error and
     /// warning. Policy references are checked separately by [`TransitionMap::check_references`].
     pub fn parse(sources: &SourceMap, id: SourceId) -> Result<(TransitionMap, Vec<Diagnostic>), Vec<Diagnostic>> {
-        let root = parse_source(sources, id, CODES)?;
+        let (map, diagnostics) = TransitionMap::parse_partial(sources, id);
+        finish(map, diagnostics)
+    }
+
+    /// Parses source `id` and returns every diagnostic with whatever part of the map could be
+    /// read, so that `releasegate check` can still check the policy references of a map that has
+    /// other errors. Entries with errors are left out of the map.
+    pub fn parse_partial(sources: &SourceMap, id: SourceId) -> (Option<TransitionMap>, Vec<Diagnostic>) {
+        let root = match parse_source(sources, id, CODES) {
+            Ok(root) => root,
+            Err(diagnostics) => return (None, diagnostics),
+        };
         let mut diagnostics = Vec::new();
         let map = read_map(&root, &mut diagnostics);
-        finish(map, diagnostics)
+        (map, diagnostics)
     }
 
     /// Parses a transition map from YAML text, for callers without a source map. Warnings are
