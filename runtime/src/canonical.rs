@@ -59,7 +59,7 @@ fn write_object(out: &mut String, map: &serde_json::Map<String, Value>) {
 
 /// Writes `text` as a JSON string literal with serde_json's escaping.
 pub(crate) fn write_string(out: &mut String, text: &str) {
-    // Serializing a `&str` cannot fail: serde_json only fails on non-string map keys and I/O.
+    // serde_json fails only on non-string map keys and I/O errors, and a `&str` has neither.
     match serde_json::to_string(text) {
         Ok(literal) => out.push_str(&literal),
         Err(_) => out.push_str("\"\""),
@@ -84,7 +84,7 @@ mod tests {
         let expected = concat!(
             r#"{"alpha":{"B":"x","a":false,"b":true},"empty":{},"list":[],"#,
             r#""text":"quote \" backslash \\ newline \n tab \t bell \u0007 é 😀","#,
-            r#""zeta":[3,1.5,-2,1e21,null]}"#
+            r#""zeta":[3,1.5,-2,1e+21,null]}"#
         );
         assert_eq!(to_canonical_json(&value), expected);
     }

@@ -10,7 +10,7 @@ use super::Exit;
 
 #[derive(Debug, clap::Args)]
 pub struct ExportArgs {
-    /// Ledger database file; it must exist.
+    /// Ledger database file, which must exist.
     #[arg(long, env = "RELEASEGATE_DB", default_value = "releasegate.db")]
     pub db: PathBuf,
     /// Export only this repository's decisions.
@@ -31,7 +31,7 @@ pub struct ExportArgs {
     /// Maximum number of records, oldest first.
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
-    /// Skip the chain walk; `chain_verified` and `ledger.verified` are then empty.
+    /// Skip the chain walk, so `chain_verified` and `ledger.verified` are empty.
     #[arg(long)]
     pub no_verify: bool,
     /// Write the export to this file instead of stdout.

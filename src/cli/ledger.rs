@@ -17,13 +17,13 @@ pub enum LedgerCommand {
 
 #[derive(Debug, clap::Args)]
 pub struct VerifyArgs {
-    /// Ledger database file; it must exist.
+    /// Ledger database file, which must exist.
     #[arg(long, env = "RELEASEGATE_DB", default_value = "releasegate.db")]
     pub db: PathBuf,
     /// Verify only this repository's chain.
     #[arg(long)]
     pub repo: Option<String>,
-    /// Checkpoint JSON from `ledger checkpoint`; detects truncation and rewritten history.
+    /// Checkpoint JSON from `ledger checkpoint`, to detect truncation and rewritten history.
     #[arg(long, value_name = "FILE", conflicts_with = "repo")]
     pub checkpoint: Option<PathBuf>,
     /// Output format.
@@ -39,7 +39,7 @@ pub enum VerifyFormat {
 
 #[derive(Debug, clap::Args)]
 pub struct CheckpointArgs {
-    /// Ledger database file; it must exist.
+    /// Ledger database file, which must exist.
     #[arg(long, env = "RELEASEGATE_DB", default_value = "releasegate.db")]
     pub db: PathBuf,
     /// Write the checkpoint to this file instead of stdout.

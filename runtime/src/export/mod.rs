@@ -19,7 +19,7 @@ pub use record::Soc2Record;
 /// The contract name written into every export.
 pub const CONTRACT: &str = "soc2_v1";
 
-/// Which decisions to export. Build it with `ExportQuery { repo: Some(..), ..Default::default() }`.
+/// Filter for the decisions to export. Build it with `ExportQuery { repo: Some(..), ..Default::default() }`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ExportQuery {
     pub repo: Option<String>,
@@ -30,7 +30,7 @@ pub struct ExportQuery {
     /// Exclusive upper bound on the decision's `recorded_at`.
     pub until: Option<String>,
     pub limit: Option<usize>,
-    /// Walk the whole chain and fill `chain_verified`; without it `chain_verified` is `null`.
+    /// Walk the whole chain and fill `chain_verified`. Without it, `chain_verified` is `null`.
     pub verify_chain: bool,
 }
 
@@ -49,7 +49,7 @@ pub struct Soc2Export {
 pub struct LedgerSummary {
     pub size: u64,
     pub head_hash: String,
-    /// Result of the chain walk; `null` when the export ran without `verify_chain`.
+    /// Result of the chain walk, or `null` when the export ran without `verify_chain`.
     pub verified: Option<bool>,
 }
 

@@ -43,7 +43,7 @@ impl Ledger {
         Self::open_with(path, true)
     }
 
-    /// Opens an existing ledger; fails with `NotFound` instead of creating an empty one.
+    /// Opens an existing ledger, and fails with `NotFound` instead of creating an empty one.
     pub fn open_existing(path: &Path) -> Result<Self, LedgerError> {
         Self::open_with(path, false)
     }
@@ -117,9 +117,9 @@ impl Ledger {
         })
     }
 
-    /// Verifies the whole chain for a server start. With `fail_on_corruption` a broken chain is
-    /// returned as `LedgerError::Corrupted`; without it, the broken `Verification` is returned
-    /// and the caller decides (for example, log it and serve anyway).
+    /// Verifies the whole chain for a server start. With `fail_on_corruption`, a broken chain is
+    /// returned as `LedgerError::Corrupted`. Without it, the broken `Verification` is returned,
+    /// so the caller can log it and serve anyway.
     pub fn verify_at_startup(&self, fail_on_corruption: bool) -> Result<Verification, LedgerError> {
         let verification = self.verify(None)?;
         match (verification.valid, verification.reason, fail_on_corruption) {

@@ -21,7 +21,8 @@ pub fn now_utc() -> String {
 /// Formats `moment` in UTC in the stored format.
 pub fn format_stored(moment: OffsetDateTime) -> String {
     let utc = moment.to_offset(UtcOffset::UTC);
-    // The format has only numeric components, which cannot fail for years 0..=9999.
+    // Formatting fails only when the value lacks a component the format names, and a UTC
+    // `OffsetDateTime` has every one of them.
     utc.format(STORED_FORMAT).unwrap_or_else(|_| utc.to_string())
 }
 

@@ -52,7 +52,7 @@ impl Verification {
     }
 }
 
-/// Why an entry failed verification.
+/// Reason an entry failed verification.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FailureReason {
