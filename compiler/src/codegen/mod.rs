@@ -12,6 +12,7 @@ mod emit_value;
 mod emitter;
 pub mod labels;
 pub mod manifest;
+mod paths;
 mod policy;
 pub mod render;
 mod signals;
@@ -27,6 +28,7 @@ use signals::SignalTable;
 
 pub use labels::Label;
 pub use manifest::{build_manifest, manifest_json, Manifest};
+pub use paths::{compile_paths, CompileError, Compiled};
 pub use policy::{relative_name, SourceNames};
 
 /// Version recorded in every artifact.
