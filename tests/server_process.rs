@@ -1,0 +1,183 @@
+//! The real `releasegate serve` process: kill -9 under load and restart on the same ledger, and
+//! the `risk` and `override` verbs on its database.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+const BIN: &str = env!("CARGO_BIN_EXE_releasegate");
+
+fn repo_path(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
+}
+
+/// Starts `releasegate serve` on port 0 and reads the bound address from its first stdout line.
+fn serve(db: &Path, extra_env: &[(&str, &str)]) -> (Child, String) {
+    let mut command = Command::new(BIN);
+    command
+        .args(["serve", "--addr", "127.0.0.1:0", "--workers", "4", "--policies"])
+        .arg(repo_path("policies"))
+        .arg("--db")
+        .arg(db)
+        .env_remove("RELEASEGATE_API_TOKEN")
+        .env_remove("JIRA_BASE_URL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    for (name, value) in extra_env {
+        command.env(name, value);
+    }
+    let mut child = command.spawn().unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let base = line.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("unexpected first line {line:?}")).to_string();
+    (child, base)
+}
+
+fn agent() -> ureq::Agent {
+    ureq::AgentBuilder::new().timeout(Duration::from_secs(10)).build()
+}
+
+fn post(url: &str, body: &Value) -> Result<(u16, Value), String> {
+    match agent().post(url).send_string(&body.to_string()) {
+        Ok(response) => Ok((response.status(), serde_json::from_str(&response.into_string().unwrap()).unwrap())),
+        Err(ureq::Error::Status(status, response)) => Ok((status, serde_json::from_str(&response.into_string().unwrap()).unwrap_or(Value::Null))),
+        Err(error) => Err(error.to_string()),
+    }
+}
+
+fn get(url: &str) -> (u16, Value) {
+    match agent().get(url).call() {
+        Ok(response) => (response.status(), serde_json::from_str(&response.into_string().unwrap()).unwrap()),
+        Err(ureq::Error::Status(status, response)) => (status, serde_json::from_str(&response.into_string().unwrap()).unwrap_or(Value::Null)),
+        Err(error) => panic!("GET {url}: {error}"),
+    }
+}
+
+fn check_request(issue_key: &str, level: Option<&str>) -> Value {
+    let mut request = json!({
+        "issue_key": issue_key,
+        "transition_id": "31",
+        "transition_name": "Release",
+        "source_status": "Ready for Release",
+        "target_status": "Done",
+        "actor_account_id": "5b10ac8d82e05b22cc7d4ef5",
+        "actor_email": "dana@example.com",
+        "environment": "PRODUCTION",
+        "project_key": "PAY",
+        "signals": {"approvals": {"count": 1}},
+    });
+    if let Some(level) = level {
+        request["releasegate_risk"] = json!({"risk_level": level});
+    }
+    request
+}
+
+#[test]
+fn kill_under_load_keeps_acknowledged() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ledger.db");
+    let (mut child, base) = serve(&db, &[]);
+    let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
+    let stop = Arc::new(AtomicBool::new(false));
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let clients: Vec<_> = (0..4)
+        .map(|client| {
+            let (url, acknowledged, stop) = (format!("{base}/integrations/jira/transition/check"), Arc::clone(&acknowledged), Arc::clone(&stop));
+            std::thread::spawn(move || {
+                for round in 0..500 {
+                    if stop.load(Ordering::SeqCst) || Instant::now() > deadline {
+                        break;
+                    }
+                    let request = check_request(&format!("PAY-{}", client * 1000 + round), Some("HIGH"));
+                    match post(&url, &request) {
+                        Ok((200, reply)) => acknowledged.lock().unwrap().push(reply["decision_id"].as_str().unwrap().to_string()),
+                        Ok((status, reply)) => panic!("unexpected {status}: {reply}"),
+                        Err(_) => break,
+                    }
+                }
+            })
+        })
+        .collect();
+    while acknowledged.lock().unwrap().len() < 40 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap(); // SIGKILL on Unix
+    child.wait().unwrap();
+    stop.store(true, Ordering::SeqCst);
+    for client in clients {
+        client.join().unwrap();
+    }
+    let acknowledged = acknowledged.lock().unwrap().clone();
+    assert!(acknowledged.len() >= 40, "only {} decisions acknowledged", acknowledged.len());
+
+    let (mut child, base) = serve(&db, &[("RELEASEGATE_LEDGER_VERIFY_ON_STARTUP", "true")]);
+    let (status, verification) = get(&format!("{base}/audit/ledger/verify"));
+    assert_eq!(status, 200);
+    assert_eq!(verification["valid"], true, "{verification}");
+    assert!(verification["checked"].as_u64().unwrap() >= acknowledged.len() as u64);
+    for id in &acknowledged {
+        let (status, _) = get(&format!("{base}/audit/decisions/{id}"));
+        assert_eq!(status, 200, "acknowledged decision {id} lost");
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+fn releasegate(args: &[&str]) -> (i32, String, String) {
+    let output = Command::new(BIN).args(args).env_remove("RELEASEGATE_DB").output().unwrap();
+    (output.status.code().unwrap_or(-1), String::from_utf8_lossy(&output.stdout).into_owned(), String::from_utf8_lossy(&output.stderr).into_owned())
+}
+
+#[test]
+fn risk_and_override_verbs() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ledger.db");
+    let db_arg = db.to_str().unwrap();
+    let roles = repo_path("policies/roles.yaml");
+    let roles_arg = roles.to_str().unwrap();
+
+    let (code, stdout, stderr) = releasegate(&["risk", "attach", "PAY-7", "--changed-files", "27", "--additions", "1184", "--deletions", "203", "--repo", "acme/x", "--pr", "9", "--db", db_arg]);
+    assert_eq!(code, 0, "{stderr}");
+    let attached: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(attached["value"]["risk_level"], "HIGH");
+    let (code, stdout, _) = releasegate(&["risk", "show", "PAY-7", "--db", db_arg]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("\"total_churn\": 1387"), "{stdout}");
+    let (code, _, _) = releasegate(&["risk", "show", "PAY-8", "--db", db_arg]);
+    assert_eq!(code, 1);
+    let (code, _, _) = releasegate(&["risk", "attach", "PAY-7", "--level", "HUGE", "--db", db_arg]);
+    assert_eq!(code, 2);
+
+    let (mut child, base) = serve(&db, &[]);
+    let (status, blocked) = post(&format!("{base}/integrations/jira/transition/check"), &check_request("PAY-7", None)).unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(status, 200);
+    assert_eq!(blocked["status"], "BLOCKED", "risk from `risk attach`: {blocked}");
+    let id = blocked["decision_id"].as_str().unwrap();
+
+    let base_args = ["override", id, "--db", db_arg, "--role-map", roles_arg];
+    let with = |extra: &[&str]| releasegate(&[&base_args[..], extra].concat());
+    let (code, _, stderr) = with(&["--actor", "712020:rm-rita"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("OVERRIDE_JUSTIFICATION_REQUIRED"), "{stderr}");
+    let (code, _, stderr) = with(&["--actor", "712020:eng-eli", "--reason", "ok"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("OVERRIDE_NOT_AUTHORIZED"), "{stderr}");
+    let (code, _, stderr) = with(&["--actor", "rita@example.com", "--reason", "ok", "--expires-at", "2001-01-01T00:00:00Z"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("OVERRIDE_EXPIRED"), "{stderr}");
+    let (code, stdout, stderr) = with(&["--actor", "712020:rm-rita", "--reason", "CAB approved", "--expires-at", "2999-01-01T00:00:00Z"]);
+    assert_eq!(code, 0, "{stderr}");
+    let applied: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(applied["reason_code"], "OVERRIDE_APPLIED");
+    assert_eq!(applied["ledger_seq"], 2);
+    let (code, _, _) = releasegate(&["override", "ffff", "--actor", "712020:rm-rita", "--reason", "x", "--db", db_arg, "--role-map", roles_arg]);
+    assert_eq!(code, 2);
+}
