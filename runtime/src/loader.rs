@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use compiler::codegen::CompileError;
 use compiler::diagnostic::{Diagnostic, Severity};
 use compiler::maps::{RoleMap, TransitionMap};
 use compiler::span::SourceMap;
@@ -70,50 +71,21 @@ fn read_text(path: &Path) -> Result<String, LoadError> {
 }
 
 /// Compiles the policy files under `dir` against its `signals.yaml` and loads the result.
-///
-/// NOTE: this runs discover, lower, check and codegen itself because the compiler has no single
-/// `compile_paths` entry point yet.
 pub fn compile_policies(dir: &Path) -> Result<Bundle, LoadError> {
     let compile_error = |errors: Vec<String>| LoadError::Compile {
         path: dir.to_path_buf(),
         errors,
     };
-    let found = compiler::sources::discover(&[dir])
-        .map_err(|error| compile_error(vec![error.to_string()]))?;
-    let mut sources = SourceMap::new();
-    let schema_path = found
-        .signals
-        .first()
-        .ok_or_else(|| compile_error(vec!["no signals.yaml found".to_string()]))?;
-    let schema_id = compiler::sources::read_source(&mut sources, schema_path)
-        .map_err(|d| compile_error(describe(&sources, &[d])))?;
-    let schema = compiler::schema::Schema::parse(&sources, schema_id)
-        .map_err(|d| compile_error(describe(&sources, &d)))?;
-    let mut policies = Vec::new();
-    let mut diagnostics = Vec::new();
-    for path in &found.policies {
-        match compiler::sources::read_source(&mut sources, path) {
-            Ok(id) => {
-                let (lowered, found) = compiler::frontend::lower_file(&sources, id);
-                policies.extend(lowered);
-                diagnostics.extend(found);
-            }
-            Err(diagnostic) => diagnostics.push(diagnostic),
-        }
-    }
-    diagnostics.extend(compiler::check::check_policies(&policies, &schema));
-    let errors = describe(&sources, &diagnostics);
-    if !errors.is_empty() {
-        return Err(compile_error(errors));
-    }
-    let decls: Vec<vm::signal::SignalDecl> = schema
-        .signals()
-        .iter()
-        .map(|signal| signal.decl.clone())
-        .collect();
-    let artifact = compiler::codegen::compile_signals(&policies, &decls, None)
-        .map_err(|d| compile_error(describe(&sources, &d)))?;
-    Bundle::from_bytes(&artifact.bytes).map_err(|source| LoadError::Bundle {
+    let compiled = compiler::codegen::compile_paths(&[dir.to_path_buf()], None).map_err(
+        |error| match error {
+            CompileError::Diagnostics {
+                sources,
+                diagnostics,
+            } => compile_error(describe(&sources, &diagnostics)),
+            other => compile_error(vec![other.to_string()]),
+        },
+    )?;
+    Bundle::from_bytes(&compiled.artifact.bytes).map_err(|source| LoadError::Bundle {
         path: dir.to_path_buf(),
         source,
     })
