@@ -9,9 +9,7 @@ use serde::Serialize;
 
 use super::Exit;
 
-const LONG_ABOUT: &str = "\
-Validate policy files, the transition map and the role map against the signal schema.
-
+const AFTER_HELP: &str = "\
 Each PATH is a file or a directory; directories are searched recursively. Files are classified by
 name: signals.yaml is a signal schema, transitions.yaml the transition map, roles.yaml the role
 map; *.yaml, *.yml, *.json and *.rgl files are policies. Files ending .test.yaml and everything
@@ -19,9 +17,8 @@ under a directory named `tests` are policy test suites and are skipped, as are o
 
 Every problem in every file is reported in one run, sorted by file, position and code. Each
 finding has a stable code such as releasegate::check::unknown_signal, a span, a label and
-usually a help line with a fix (\"did you mean ...?\").";
+usually a help line with a fix (\"did you mean ...?\").
 
-const AFTER_HELP: &str = "\
 Output formats:
   human  miette reports on stderr, then a summary line on stderr:
          \"checked 17 files, 42 policies: 0 errors, 0 warnings\".
@@ -44,7 +41,7 @@ Examples:
 
 /// Options of `releasegate check`.
 #[derive(Debug, clap::Args)]
-#[command(long_about = LONG_ABOUT, after_help = AFTER_HELP)]
+#[command(after_help = AFTER_HELP)]
 pub struct CheckArgs {
     /// Policy files or directories to check; directories are searched recursively.
     #[arg(required = true, value_name = "PATH")]

@@ -1,0 +1,153 @@
+//! `releasegate check` through the real binary: exit codes, output formats and the shipped
+//! policies.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn schema() -> PathBuf {
+    repo().join("policies/signals.yaml")
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_releasegate")).args(args).current_dir(repo()).env("NO_COLOR", "1").output().unwrap()
+}
+
+fn run_in(dir: &Path, args: &[&str]) -> Output {
+    let schema = schema();
+    let mut all = vec!["check", "--schema", schema.to_str().unwrap()];
+    all.extend_from_slice(args);
+    all.push(dir.to_str().unwrap());
+    run(&all)
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+const VALID: &str = "policy_id: CLI-OK-001\nname: \"Valid\"\nwhen: \"risk.score > 80\"\nenforcement:\n  result: BLOCK\n  message: \"x\"\n";
+const TYPE_ERROR: &str = "policy_id: CLI-ERR-001\nname: \"Error\"\nwhen: 'approvals.count == \"2\"'\nenforcement:\n  result: BLOCK\n  message: \"x\"\n";
+const WARNING_ONLY: &str = "policy_id: CLI-WARN-001\nname: \"Warning\"\nwhen: \"1 == 1 and risk.score > 3\"\nenforcement:\n  result: WARN\n  message: \"x\"\n";
+
+fn dir_with(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn shipped_policies_are_clean() {
+    let output = run(&["check", "policies/"]);
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    assert!(text.contains(": 0 errors, 0 warnings"), "{text}");
+    assert!(text.starts_with("checked "), "{text}");
+}
+
+#[test]
+fn clean_directory_exits_zero() {
+    let dir = dir_with(&[("ok.yaml", VALID)]);
+    let output = run_in(dir.path(), &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stderr(&output).trim(), "checked 2 files, 1 policy: 0 errors, 0 warnings");
+    assert!(output.stdout.is_empty());
+}
+
+#[test]
+fn errors_exit_one() {
+    let dir = dir_with(&[("ok.yaml", VALID), ("bad.yaml", TYPE_ERROR)]);
+    let output = run_in(dir.path(), &[]);
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(text.contains("releasegate::check::type_mismatch"), "{text}");
+    assert!(text.contains("bad.yaml:3:"), "{text}");
+    assert!(text.contains("1 error, 0 warnings"), "{text}");
+    assert!(!text.contains('\u{1b}'), "colour escape in {text}");
+}
+
+#[test]
+fn warnings_exit_zero_unless_denied() {
+    let dir = dir_with(&[("warn.yaml", WARNING_ONLY)]);
+    let allowed = run_in(dir.path(), &[]);
+    assert_eq!(allowed.status.code(), Some(0), "{}", stderr(&allowed));
+    assert!(stderr(&allowed).contains("releasegate::check::always_true"));
+    let denied = run_in(dir.path(), &["--deny-warnings"]);
+    assert_eq!(denied.status.code(), Some(1), "{}", stderr(&denied));
+}
+
+#[test]
+fn missing_path_exits_two() {
+    let output = run(&["check", "no/such/dir"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("no/such/dir"), "{}", stderr(&output));
+}
+
+#[test]
+fn unreadable_schema_exits_two() {
+    let dir = dir_with(&[("ok.yaml", VALID)]);
+    let output = run(&["check", "--schema", "no/such/signals.yaml", dir.path().to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("cannot read signal schema no/such/signals.yaml"), "{}", stderr(&output));
+}
+
+#[test]
+fn usage_error_exits_two() {
+    assert_eq!(run(&["check"]).status.code(), Some(2));
+    assert_eq!(run(&["check", "--format", "xml", "policies/"]).status.code(), Some(2));
+}
+
+#[test]
+fn json_output_shape() {
+    let dir = dir_with(&[("bad.yaml", TYPE_ERROR), ("warn.yaml", WARNING_ONLY)]);
+    let output = run_in(dir.path(), &["--format", "json"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let findings = json["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 2);
+    let first = &findings[0];
+    assert!(first["file"].as_str().unwrap().ends_with("bad.yaml"));
+    assert_eq!(first["line"], 3);
+    assert_eq!(first["column"], 27);
+    assert_eq!(first["end_line"], 3);
+    assert_eq!(first["end_column"], 30);
+    assert_eq!(first["severity"], "error");
+    assert_eq!(first["code"], "releasegate::check::type_mismatch");
+    assert!(first["message"].as_str().unwrap().contains("approvals.count"));
+    assert_eq!(first["label"], "this is a string");
+    assert_eq!(first["help"], "write the number without quotes: 2");
+    assert_eq!(first["related"][0]["line"], 3);
+    assert_eq!(findings[1]["severity"], "warning");
+    assert_eq!(json["summary"]["files"], 3);
+    assert_eq!(json["summary"]["policies"], 2);
+    assert_eq!(json["summary"]["errors"], 1);
+    assert_eq!(json["summary"]["warnings"], 1);
+}
+
+#[test]
+fn findings_sorted_by_file() {
+    let dir = dir_with(&[("b.yaml", TYPE_ERROR.replace("CLI-ERR-001", "CLI-ERR-002").as_str()), ("a.yaml", TYPE_ERROR)]);
+    let output = run_in(dir.path(), &["--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let files: Vec<&str> = json["findings"].as_array().unwrap().iter().map(|f| f["file"].as_str().unwrap()).collect();
+    assert_eq!(files.len(), 2);
+    assert!(files[0].ends_with("a.yaml"), "{files:?}");
+    assert!(files[1].ends_with("b.yaml"), "{files:?}");
+}
+
+#[test]
+fn help_explains_formats_and_exit_codes() {
+    let output = run(&["check", "--help"]);
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(text.contains("--deny-warnings"), "{text}");
+    assert!(text.contains("Exit codes:"), "{text}");
+    assert!(text.contains("\"end_column\""), "{text}");
+    assert!(text.contains("transitions.yaml"), "{text}");
+}
