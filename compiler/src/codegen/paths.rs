@@ -1,4 +1,4 @@
-//! `compile_paths`: discover, read, lower, check and compile policy sources in one call.
+//! `compile_paths`: the check pipeline followed by code generation, in one call.
 
 use std::path::{Path, PathBuf};
 
@@ -6,11 +6,9 @@ use vm::artifact::Artifact;
 use vm::signal::SignalDecl;
 
 use super::{compile_signals, SourceNames};
-use crate::check::check_policies;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::frontend::lower_file;
-use crate::schema::Schema;
-use crate::sources::{discover, read_source, DiscoverError};
+use crate::pipeline::{check_paths, PipelineError};
+use crate::sources::{discover, DiscoverError};
 use crate::span::SourceMap;
 
 /// A compiled bundle with the sources it came from and any warnings.
@@ -28,6 +26,9 @@ pub enum CompileError {
     #[error(transparent)]
     Discover(#[from] DiscoverError),
 
+    #[error(transparent)]
+    Pipeline(#[from] PipelineError),
+
     #[error("no signal schema found: none of the sources is named signals.yaml; pass --schema FILE")]
     NoSchema,
 
@@ -42,43 +43,33 @@ fn count_errors(diagnostics: &[Diagnostic]) -> usize {
     diagnostics.iter().filter(|d| d.severity == Severity::Error).count()
 }
 
-/// Compiles every policy found under `paths` against the schema at `schema_path`, or against
-/// the one `signals.yaml` among the sources when no schema path is given.
+/// Checks everything under `paths` like `releasegate check` (policies, schema, transition and
+/// role maps) and compiles the policies when there is no error. Without `schema_path`, the one
+/// `signals.yaml` among the sources is the schema.
 ///
 /// Source files are named in the artifact relative to the path they were found under.
 pub fn compile_paths(paths: &[PathBuf], schema_path: Option<&Path>) -> Result<Compiled, CompileError> {
     let found = discover(paths)?;
     let schema_path = choose_schema(schema_path, &found.signals)?;
-    let mut sources = SourceMap::new();
-    let mut diagnostics = Vec::new();
-
-    let schema = load_schema(&mut sources, &schema_path, &mut diagnostics);
-    let mut policies = Vec::new();
-    for file in &found.policies {
-        match read_source(&mut sources, file) {
-            Ok(id) => {
-                let (lowered, found) = lower_file(&sources, id);
-                policies.extend(lowered);
-                diagnostics.extend(found);
-            }
-            Err(diagnostic) => diagnostics.push(diagnostic),
-        }
-    }
-    let Some(schema) = schema else {
-        return Err(CompileError::Diagnostics { sources, diagnostics });
+    let checked = check_paths(paths, &schema_path)?;
+    let has_errors = checked.has_errors();
+    let (Some(schema), false) = (checked.schema, has_errors) else {
+        return Err(CompileError::Diagnostics { sources: checked.sources, diagnostics: checked.diagnostics });
     };
-    diagnostics.extend(check_policies(&policies, &schema));
-    if count_errors(&diagnostics) > 0 {
-        return Err(CompileError::Diagnostics { sources, diagnostics });
-    }
 
     let decls: Vec<SignalDecl> = schema.signals().iter().map(|s| s.decl.clone()).collect();
-    let names = SourceNames { map: &sources, roots: paths };
-    match compile_signals(&policies, &decls, Some(names)) {
-        Ok(artifact) => Ok(Compiled { artifact, warnings: diagnostics, policy_files: found.policies.len(), sources }),
+    let names = SourceNames { map: &checked.sources, roots: paths };
+    match compile_signals(&checked.policies, &decls, Some(names)) {
+        Ok(artifact) => Ok(Compiled {
+            artifact,
+            warnings: checked.diagnostics,
+            policy_files: found.policies.len(),
+            sources: checked.sources,
+        }),
         Err(errors) => {
+            let mut diagnostics = checked.diagnostics;
             diagnostics.extend(errors);
-            Err(CompileError::Diagnostics { sources, diagnostics })
+            Err(CompileError::Diagnostics { sources: checked.sources, diagnostics })
         }
     }
 }
@@ -94,22 +85,5 @@ fn choose_schema(explicit: Option<&Path>, discovered: &[PathBuf]) -> Result<Path
             count: several.len(),
             names: several.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "),
         }),
-    }
-}
-
-fn load_schema(sources: &mut SourceMap, path: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<Schema> {
-    let id = match read_source(sources, path) {
-        Ok(id) => id,
-        Err(diagnostic) => {
-            diagnostics.push(diagnostic);
-            return None;
-        }
-    };
-    match Schema::parse(sources, id) {
-        Ok(schema) => Some(schema),
-        Err(found) => {
-            diagnostics.extend(found);
-            None
-        }
     }
 }
