@@ -234,3 +234,20 @@ fn dsl_string_escapes() {
     assert_eq!(show(&lowered.policies[0].condition), "(a == String(\"tab\\tquote\\\"uéé\"))");
     assert_eq!(lowered.policies[0].message.value, "line\nnext");
 }
+
+#[test]
+fn dsl_deep_nesting_is_reported() {
+    let condition = format!("{}a{}", "(".repeat(100), ")".repeat(100));
+    let text = format!("policy P {{ rules {{ when {condition} {{ enforce WARN message \"m\" }} }} }}");
+    let lowered = lower("deep.rgl", &text);
+    assert_eq!(lowered.single().code, codes::PARSE_TOO_DEEP);
+}
+
+#[test]
+fn every_code_is_listed_once() {
+    let mut all = codes::ALL.to_vec();
+    all.sort_unstable();
+    all.dedup();
+    assert_eq!(all.len(), codes::ALL.len());
+    assert!(all.iter().all(|code| code.starts_with("releasegate::")));
+}
