@@ -12,7 +12,7 @@ use crate::schema::Schema;
 use crate::sources::{discover, read_source, DiscoverError};
 use crate::span::{SourceId, SourceMap};
 
-/// Why a check could not run at all (as opposed to finding problems in the files).
+/// A failure that stops a check from running at all, as opposed to problems found in the files.
 #[derive(Debug, thiserror::Error)]
 pub enum PipelineError {
     #[error(transparent)]

@@ -12,7 +12,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::maps::line_column;
 use crate::span::{SourceId, SourceMap, Span};
 
-/// How human-readable reports look.
+/// The look of human-readable reports: colour and width.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Style {
     pub color: bool,
@@ -194,7 +194,7 @@ impl miette::Diagnostic for Report {
     }
 }
 
-/// Where a span starts and ends, as 1-based lines and character columns.
+/// The start and end of a span, as 1-based lines and character columns.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Location {
     pub file: String,

@@ -112,7 +112,7 @@ fn fixtures_match_codes_and_snapshots() {
     }
 }
 
-/// Every code of the front ends, the schema loader, the checker and the map parsers.
+/// Returns every code of the front ends, the schema loader, the checker and the map parsers.
 fn all_codes() -> Vec<&'static str> {
     let mut codes = compiler::frontend::codes::ALL.to_vec();
     codes.extend(compiler::schema::CODES_ALL);

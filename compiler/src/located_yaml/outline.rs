@@ -26,7 +26,19 @@ impl OutlineEntry {
         }
         match self.children.first().and_then(|first| outline.entry(*first)) {
             Some(first) => (first.key_range.0, self.region_end),
-            None => self.key_range,
+            None => self.continuation(outline),
+        }
+    }
+
+    /// Returns the bytes of a value written on the lines below its key without being a block
+    /// mapping or sequence, such as a flow list on the next line, or the key when there is none.
+    fn continuation(&self, outline: &Outline) -> (usize, usize) {
+        let after_key = outline.text.get(self.key_range.1..self.region_end).unwrap_or("");
+        let value = after_key.trim_start_matches(|c: char| c == ':' || c.is_whitespace());
+        let start = self.region_end - value.len();
+        match start < self.region_end && self.key.is_some() {
+            true => (start, self.region_end),
+            false => self.key_range,
         }
     }
 }
@@ -35,6 +47,7 @@ impl OutlineEntry {
 #[derive(Debug)]
 pub struct Outline {
     entries: Vec<OutlineEntry>,
+    text: String,
 }
 
 impl Outline {
@@ -102,7 +115,7 @@ pub fn outline(text: &str) -> Outline {
         let consumed = builder.line(start, end, lines.get(index..).unwrap_or(&[]));
         index += consumed;
     }
-    Outline { entries: builder.entries }
+    Outline { entries: builder.entries, text: text.to_string() }
 }
 
 /// Byte ranges of the lines of `text`, without their line breaks.

@@ -94,3 +94,15 @@ fn empty_text_is_null() {
     assert_eq!(parse("", SourceId(0)).unwrap().value, Value::Null);
     assert_eq!(parse("# nothing\n", SourceId(0)).unwrap().value, Value::Null);
 }
+
+#[test]
+fn flow_list_on_next_line() {
+    let text = "t:\n  \"Ready -> Done\":\n    [A-1, B-2,\n     C-3]\n  other: [D]\n";
+    let root = parse(text, SourceId(0)).unwrap();
+    let t = &map_entry(&root, "t").value;
+    let entry = map_entry(t, "Ready -> Done");
+    let items = entry.value.as_seq().unwrap();
+    assert_eq!(text_of(text, items[0].span), "A-1");
+    assert_eq!(text_of(text, items[2].span), "C-3");
+    assert_eq!(text_of(text, map_entry(t, "other").value.span), "[D]");
+}
