@@ -40,7 +40,7 @@ pub struct WebhookHeaders<'a> {
     pub delivery: Option<&'a str>,
 }
 
-/// What the webhook did: the HTTP status and the JSON body to return.
+/// Result of a webhook delivery: the HTTP status and the JSON body to return.
 #[derive(Clone, Debug, PartialEq)]
 pub struct WebhookOutcome {
     pub status: u16,

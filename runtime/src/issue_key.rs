@@ -1,6 +1,6 @@
 //! Jira issue keys (`PROJECT-123`): validation and a scanner for free text, without regexes.
 
-/// Whether `text` is exactly one issue key: an uppercase letter, one or more uppercase letters or
+/// Checks whether `text` is exactly one issue key: an uppercase letter, one or more uppercase letters or
 /// digits, a dash and one or more digits.
 pub fn is_issue_key(text: &str) -> bool {
     match_key_at(text.as_bytes(), 0) == Some(text.len())
@@ -35,7 +35,7 @@ pub fn scan_issue_keys(text: &str) -> Vec<String> {
     keys
 }
 
-/// The end offset of the longest issue key that starts at `start`, if one does.
+/// Returns the end offset of the longest issue key that starts at `start`, if one does.
 fn match_key_at(bytes: &[u8], start: usize) -> Option<usize> {
     let mut index = start;
     if !bytes.get(index)?.is_ascii_uppercase() {

@@ -91,7 +91,7 @@ pub fn compile_policies(dir: &Path) -> Result<Bundle, LoadError> {
     })
 }
 
-/// One line per error diagnostic: `file:line:column: code: message`.
+/// Formats each error diagnostic as one line: `file:line:column: code: message`.
 fn describe(sources: &SourceMap, diagnostics: &[Diagnostic]) -> Vec<String> {
     diagnostics
         .iter()

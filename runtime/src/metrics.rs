@@ -24,7 +24,7 @@ pub struct Metrics {
 }
 
 impl Metrics {
-    /// Counts one answered transition check by its response status and reason code.
+    /// Counts one decided transition check by its response status and reason code.
     pub fn record_decision(&self, response_status: Status, reason_code: ReasonCode) {
         self.transitions_evaluated.fetch_add(1, Ordering::Relaxed);
         let counter = match response_status {
@@ -70,12 +70,12 @@ impl Metrics {
         [
             (
                 "transitions_evaluated",
-                "Transition checks answered.",
+                "Transition checks decided.",
                 load(&self.transitions_evaluated),
             ),
             (
                 "transitions_blocked",
-                "Transition checks answered BLOCKED.",
+                "Transition checks decided BLOCKED or CONDITIONAL.",
                 load(&self.transitions_blocked),
             ),
             (
@@ -85,18 +85,18 @@ impl Metrics {
             ),
             (
                 "skipped_count",
-                "Transition checks answered SKIPPED.",
+                "Transition checks decided SKIPPED.",
                 load(&self.skipped_count),
             ),
             (
                 "transitions_error",
-                "Transition checks answered ERROR.",
+                "Transition checks decided ERROR.",
                 load(&self.transitions_error),
             ),
         ]
     }
 
-    /// The five counters as a JSON object, always all present.
+    /// Returns the five counters as a JSON object, always all present.
     pub fn to_json(&self) -> Value {
         let mut object = serde_json::Map::new();
         for (name, _, value) in self.counters() {
@@ -105,7 +105,7 @@ impl Metrics {
         Value::Object(object)
     }
 
-    /// The counters and the latency histogram in the Prometheus text exposition format.
+    /// Renders the counters and the latency histogram in the Prometheus text exposition format.
     pub fn to_prometheus(&self) -> String {
         let mut text = String::new();
         for (name, help, value) in self.counters() {

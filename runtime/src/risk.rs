@@ -35,7 +35,7 @@ impl RiskLevel {
         }
     }
 
-    /// The score reported with a level: 25, 60, 85, and 95 for CRITICAL.
+    /// Returns the score reported with a level: 25, 60, 85, and 95 for CRITICAL.
     pub fn default_score(self) -> i64 {
         match self {
             RiskLevel::Low => 25,
@@ -78,7 +78,7 @@ pub struct RiskMetadata {
     pub level: RiskLevel,
     pub score: i64,
     pub counters: Option<ChangeCounters>,
-    /// Where the metadata came from: `github`, `manual`, `jira` or `request`.
+    /// Origin of the metadata: `github`, `manual`, `jira` or `request`.
     pub source: String,
     pub repo: Option<String>,
     pub pr_number: Option<u64>,

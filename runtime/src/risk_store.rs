@@ -64,7 +64,7 @@ impl RiskStore {
         Ok(())
     }
 
-    /// The metadata stored for `issue_key`, if any.
+    /// Returns the metadata stored for `issue_key`, if any.
     pub fn get(&self, issue_key: &str) -> Result<Option<RiskMetadata>, RiskStoreError> {
         let connection = self
             .connection

@@ -41,7 +41,7 @@ pub enum ServiceError {
     RiskStore(#[from] RiskStoreError),
 }
 
-/// Why a transition check produced no recorded decision.
+/// Failure of a transition check that recorded no decision.
 #[derive(Debug)]
 pub enum CheckError {
     /// The request is invalid (HTTP 400); nothing was written.
@@ -121,13 +121,13 @@ impl Service {
         self.mode
     }
 
-    /// The roles the role map gives an actor.
+    /// Returns the roles the role map gives an actor.
     pub fn roles_of(&self, account_id: Option<&str>, email: Option<&str>) -> Vec<String> {
         self.roles
             .roles_of(account_id.unwrap_or(""), email.unwrap_or(""))
     }
 
-    /// Answers a transition check: resolves signals, evaluates the mapped policies, applies an
+    /// Decides a transition check: resolves signals, evaluates the mapped policies, applies an
     /// inline override and records the decision. A repeated identical request (same bundle, mode,
     /// request and snapshot) returns the stored decision and appends nothing.
     pub fn check(
@@ -402,7 +402,7 @@ impl Service {
         })
     }
 
-    /// The response for a decision found in the ledger. A stored OVERRIDE_APPLIED decision whose
+    /// Builds the response for a decision found in the ledger. A stored OVERRIDE_APPLIED decision whose
     /// override entry is missing (the process stopped between the two appends) gets it now.
     fn stored_outcome(&self, entry: &crate::ledger::Entry) -> Result<CheckOutcome, LedgerError> {
         let payload = entry.payload_value().unwrap_or(Value::Null);
@@ -436,7 +436,7 @@ impl Service {
         }
     }
 
-    /// The ERROR decision returned when the ledger fails; it is not recorded.
+    /// Builds the ERROR decision returned when the ledger fails; it is not recorded.
     fn storage_failure(
         &self,
         request: &TransitionRequest,

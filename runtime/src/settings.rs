@@ -37,12 +37,12 @@ pub fn env_usize(name: &str, default: usize) -> Result<usize, String> {
     }
 }
 
-/// A non-empty environment variable.
+/// Returns a non-empty environment variable.
 pub fn env_text(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|text| !text.is_empty())
 }
 
-/// Where the policies, maps and mode come from.
+/// Sources of a service: the bundle or policies, both maps and the mode.
 #[derive(Clone, Debug)]
 pub struct SourcePaths {
     /// A compiled bundle directory (or `bundle.rgb` file); when `None`, `policies` is compiled.
@@ -72,7 +72,7 @@ pub fn service_config(paths: &SourcePaths) -> Result<ServiceConfig, LoadError> {
     })
 }
 
-/// The map path to use: the one given, else `DIR/NAME` next to the policies.
+/// Returns the map path to use: the one given, else `DIR/NAME` next to the policies.
 pub fn map_path(given: Option<&Path>, policies: &Path, name: &str) -> PathBuf {
     given
         .map(Path::to_path_buf)

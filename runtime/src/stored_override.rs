@@ -9,7 +9,7 @@ use crate::ledger::{Entry, Ledger, LedgerError};
 use crate::overrides::{validate_override, Actor, ChangeOwners, OverrideRejected, OverrideRequest};
 use crate::service::{actor_name, append_override, Service};
 
-/// Why an override of a stored decision was not applied.
+/// Reasons an override of a stored decision was not applied.
 #[derive(Debug, thiserror::Error)]
 pub enum OverrideFailure {
     #[error("decision {0} not found in the ledger")]
@@ -37,7 +37,8 @@ pub struct OverrideOutcome {
     pub existed: bool,
 }
 
-/// Who overrides, by Jira account id and/or email; the service looks up their roles.
+/// Override request: the actor by Jira account id and/or email (the role map gives the roles),
+/// the justification and the optional expiry.
 #[derive(Clone, Debug, Default)]
 pub struct OverrideInput {
     pub account_id: Option<String>,
@@ -142,7 +143,7 @@ fn check_overridable(payload: &Value, decision_id: &str) -> Result<(), OverrideF
     })
 }
 
-/// The same override again is answered with the stored one; a different one is rejected.
+/// Returns the stored override when the same one is requested again, and rejects a different one.
 fn existing_override(
     existing: &Entry,
     override_id: &str,

@@ -13,7 +13,10 @@ use server_support::{check_request, fixture, post, start, Options};
 
 /// Serves the fixture property for PAY-1842 and 404 for other issues; records each request's
 /// path and Authorization header.
-fn fake_jira() -> (String, Arc<Mutex<Vec<(String, String)>>>, tiny_http::Server) {
+/// Paths and Authorization headers the fake Jira received.
+type Seen = Arc<Mutex<Vec<(String, String)>>>;
+
+fn fake_jira() -> (String, Seen, tiny_http::Server) {
     let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
     let base = format!("http://{}", server.server_addr().to_ip().unwrap());
     (base, Arc::new(Mutex::new(Vec::new())), server)

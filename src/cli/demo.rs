@@ -34,7 +34,7 @@ const RELEASE_MANAGER: &str = "712020:rm-rita";
 const OVERRIDE_REASON: &str = "Settlement fix approved by the change advisory board (CAB-2026-118)";
 const WEBHOOK_SECRET: &str = "releasegate-demo-secret";
 
-/// Exit codes: 0 the story ran as expected, 1 a step answered differently, 2 the policies or the
+/// Exit codes: 0 the story ran as expected, 1 a step returned an unexpected result, 2 the policies or the
 /// temporary directory could not be set up.
 pub fn run(args: DemoArgs) -> Exit {
     let workdir = match WorkDir::new(args.keep.as_deref()) {
@@ -315,7 +315,8 @@ fn send(
     Ok((status, body))
 }
 
-/// The GitHub `pull_request` `opened` event for PR #912 (counters only matter).
+/// Builds the GitHub `pull_request` `opened` event for PR #912; only its counters, keys and
+/// author matter.
 fn pull_request_event() -> Value {
     json!({
         "action": "opened",

@@ -12,7 +12,7 @@ use super::Exit;
 pub struct OverrideArgs {
     /// The decision id returned by the transition check.
     pub decision_id: String,
-    /// Who overrides: a Jira account id, or an email when it contains `@`.
+    /// Overriding actor: a Jira account id, or an email when it contains `@`.
     #[arg(long)]
     pub actor: String,
     /// The actor's email, when --actor is an account id.

@@ -42,7 +42,7 @@ pub struct AttachArgs {
     /// Pull request author's GitHub login (checked for separation of duties on overrides).
     #[arg(long)]
     pub author: Option<String>,
-    /// Ledger database file that holds the risk store.
+    /// Ledger database file that contains the risk store.
     #[arg(long, env = "RELEASEGATE_DB", default_value = "releasegate.db")]
     pub db: PathBuf,
 }
@@ -51,7 +51,7 @@ pub struct AttachArgs {
 pub struct ShowArgs {
     /// Jira issue key, for example PAY-1842.
     pub issue_key: String,
-    /// Ledger database file that holds the risk store.
+    /// Ledger database file that contains the risk store.
     #[arg(long, env = "RELEASEGATE_DB", default_value = "releasegate.db")]
     pub db: PathBuf,
 }

@@ -1,4 +1,4 @@
-//! `releasegate serve`: answer Jira transition checks over HTTP and record every decision.
+//! `releasegate serve`: decide Jira transition checks over HTTP and record every decision.
 
 use std::io::Write;
 use std::path::PathBuf;

@@ -20,7 +20,7 @@ pub fn verify(service: &Service, query: &BTreeMap<String, String>) -> Reply {
     }
 }
 
-/// The stored decision with its input snapshot and trace, its ledger position, and its overrides.
+/// Returns the stored decision with its input snapshot and trace, its ledger position, and its overrides.
 pub fn decision(service: &Service, decision_id: &str) -> Reply {
     let ledger = service.ledger();
     let found = ledger.decision(decision_id).and_then(|entry| match entry {

@@ -2,7 +2,7 @@
 
 use crate::secure_compare::constant_time_eq;
 
-/// Whether an `Authorization` header value carries `Bearer <token>`. The token comparison is
+/// Checks whether an `Authorization` header value carries `Bearer <token>`. The token comparison is
 /// constant-time.
 pub fn bearer_matches(header: Option<&str>, token: &str) -> bool {
     let Some(value) = header else {

@@ -26,7 +26,7 @@ impl Reply {
         }
     }
 
-    /// A JSON error: `{"error": CODE, "message": ..., "field": ...}`.
+    /// Builds a JSON error: `{"error": CODE, "message": ..., "field": ...}`.
     pub fn error(status: u16, code: &str, message: &str, field: Option<&str>) -> Reply {
         let mut body = json!({"error": code, "message": message});
         if let (Some(field), Some(object)) = (field, body.as_object_mut()) {

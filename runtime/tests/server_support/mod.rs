@@ -98,8 +98,12 @@ pub fn write_policies(dir: &Path) -> PathBuf {
     std::fs::create_dir_all(&policies).unwrap();
     std::fs::write(policies.join("signals.yaml"), SIGNALS).unwrap();
     std::fs::write(policies.join("policies.yaml"), format!("{POLICIES}{}", slow_policy())).unwrap();
-    std::fs::write(policies.join("transitions.yaml"), TRANSITIONS).unwrap();
-    std::fs::write(policies.join("roles.yaml"), ROLES).unwrap();
+    // The maps live outside the compiled directory: the compiler rejects a transition map that
+    // names an unknown policy, and the tests need one (GHOST-1) to reach INVALID_POLICY_REFERENCE.
+    let maps = dir.join("maps");
+    std::fs::create_dir_all(&maps).unwrap();
+    std::fs::write(maps.join("transitions.yaml"), TRANSITIONS).unwrap();
+    std::fs::write(maps.join("roles.yaml"), ROLES).unwrap();
     policies
 }
 
@@ -139,8 +143,8 @@ pub fn start(options: Options) -> TestServer {
     let policies = write_policies(dir.path());
     let paths = SourcePaths {
         bundle: None,
-        transition_map: policies.join("transitions.yaml"),
-        role_map: policies.join("roles.yaml"),
+        transition_map: dir.path().join("maps/transitions.yaml"),
+        role_map: dir.path().join("maps/roles.yaml"),
         strict: options.strict,
         policies,
     };
