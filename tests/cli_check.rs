@@ -1,7 +1,12 @@
 //! `releasegate check` through the real binary: exit codes, output formats and the shipped
 //! policies.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -15,7 +20,12 @@ fn schema() -> PathBuf {
 }
 
 fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_releasegate")).args(args).current_dir(repo()).env("NO_COLOR", "1").output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_releasegate"))
+        .args(args)
+        .current_dir(repo())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
 }
 
 fn run_in(dir: &Path, args: &[&str]) -> Output {
@@ -56,7 +66,10 @@ fn clean_directory_exits_zero() {
     let dir = dir_with(&[("ok.yaml", VALID)]);
     let output = run_in(dir.path(), &[]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    assert_eq!(stderr(&output).trim(), "checked 2 files, 1 policy: 0 errors, 0 warnings");
+    assert_eq!(
+        stderr(&output).trim(),
+        "checked 2 files, 1 policy: 0 errors, 0 warnings"
+    );
     assert!(output.stdout.is_empty());
 }
 
@@ -86,21 +99,39 @@ fn warnings_exit_zero_unless_denied() {
 fn missing_path_exits_two() {
     let output = run(&["check", "no/such/dir"]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("no/such/dir"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("no/such/dir"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]
 fn unreadable_schema_exits_two() {
     let dir = dir_with(&[("ok.yaml", VALID)]);
-    let output = run(&["check", "--schema", "no/such/signals.yaml", dir.path().to_str().unwrap()]);
+    let output = run(&[
+        "check",
+        "--schema",
+        "no/such/signals.yaml",
+        dir.path().to_str().unwrap(),
+    ]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("cannot read signal schema no/such/signals.yaml"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("cannot read signal schema no/such/signals.yaml"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]
 fn usage_error_exits_two() {
     assert_eq!(run(&["check"]).status.code(), Some(2));
-    assert_eq!(run(&["check", "--format", "xml", "policies/"]).status.code(), Some(2));
+    assert_eq!(
+        run(&["check", "--format", "xml", "policies/"])
+            .status
+            .code(),
+        Some(2)
+    );
 }
 
 #[test]
@@ -119,7 +150,10 @@ fn json_output_shape() {
     assert_eq!(first["end_column"], 30);
     assert_eq!(first["severity"], "error");
     assert_eq!(first["code"], "releasegate::check::type_mismatch");
-    assert!(first["message"].as_str().unwrap().contains("approvals.count"));
+    assert!(first["message"]
+        .as_str()
+        .unwrap()
+        .contains("approvals.count"));
     assert_eq!(first["label"], "this is a string");
     assert_eq!(first["help"], "write the number without quotes: 2");
     assert_eq!(first["related"][0]["line"], 3);
@@ -132,10 +166,21 @@ fn json_output_shape() {
 
 #[test]
 fn findings_sorted_by_file() {
-    let dir = dir_with(&[("b.yaml", TYPE_ERROR.replace("CLI-ERR-001", "CLI-ERR-002").as_str()), ("a.yaml", TYPE_ERROR)]);
+    let dir = dir_with(&[
+        (
+            "b.yaml",
+            TYPE_ERROR.replace("CLI-ERR-001", "CLI-ERR-002").as_str(),
+        ),
+        ("a.yaml", TYPE_ERROR),
+    ]);
     let output = run_in(dir.path(), &["--format", "json"]);
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    let files: Vec<&str> = json["findings"].as_array().unwrap().iter().map(|f| f["file"].as_str().unwrap()).collect();
+    let files: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
     assert_eq!(files.len(), 2);
     assert!(files[0].ends_with("a.yaml"), "{files:?}");
     assert!(files[1].ends_with("b.yaml"), "{files:?}");

@@ -4,8 +4,8 @@
 mod constant;
 mod controls;
 mod describe;
-mod duplicates;
 mod domain;
+mod duplicates;
 mod types;
 
 use crate::ast::{Expr, ExprKind, Policy};

@@ -99,9 +99,17 @@ impl Node {
 #[derive(Clone, Debug, PartialEq)]
 pub enum YamlProblem {
     /// The YAML parser rejected the text. `tab` is set when it stopped at a tab character.
-    Syntax { message: String, span: Span, tab: bool },
+    Syntax {
+        message: String,
+        span: Span,
+        tab: bool,
+    },
     /// A key appears twice in one mapping.
-    DuplicateKey { key: String, span: Span, first: Span },
+    DuplicateKey {
+        key: String,
+        span: Span,
+        first: Span,
+    },
     /// A mapping key that is a list or a mapping.
     ComplexKey { span: Span },
 }
@@ -115,13 +123,24 @@ pub fn parse(text: &str, source: SourceId) -> Result<Node, Vec<YamlProblem>> {
         Ok(value) => value,
         Err(error) => return Err(syntax_problems(text, source, &outline, &error)),
     };
-    let locator = Locator { text, source, outline };
+    let locator = Locator {
+        text,
+        source,
+        outline,
+    };
     let root = locator.outline.root();
     let span = locator.span(locator.value_range(root));
-    locator.node(&value, Place::Entry(root), span).map_err(|problem| vec![problem])
+    locator
+        .node(&value, Place::Entry(root), span)
+        .map_err(|problem| vec![problem])
 }
 
-fn syntax_problems(text: &str, source: SourceId, outline: &Outline, error: &serde_yaml::Error) -> Vec<YamlProblem> {
+fn syntax_problems(
+    text: &str,
+    source: SourceId,
+    outline: &Outline,
+    error: &serde_yaml::Error,
+) -> Vec<YamlProblem> {
     let duplicates: Vec<YamlProblem> = outline
         .duplicate_keys()
         .into_iter()
@@ -135,11 +154,18 @@ fn syntax_problems(text: &str, source: SourceId, outline: &Outline, error: &serd
         Some(location) => error_span(text, source, location.line(), location.column()),
         None => Span::new(source, 0, first_line_end(text)),
     };
-    let tab = text.get(span.start..).is_some_and(|rest| rest.starts_with('\t'));
+    let tab = text
+        .get(span.start..)
+        .is_some_and(|rest| rest.starts_with('\t'));
     vec![YamlProblem::Syntax { message, span, tab }]
 }
 
-fn duplicate_problem(outline: &Outline, source: SourceId, second: usize, first: usize) -> Option<YamlProblem> {
+fn duplicate_problem(
+    outline: &Outline,
+    source: SourceId,
+    second: usize,
+    first: usize,
+) -> Option<YamlProblem> {
     let second = outline.entry(second)?;
     let first = outline.entry(first)?;
     Some(YamlProblem::DuplicateKey {
@@ -151,7 +177,11 @@ fn duplicate_problem(outline: &Outline, source: SourceId, second: usize, first: 
 
 /// Converts a 1-based line and character column from the YAML parser to a one-character span.
 fn error_span(text: &str, source: SourceId, line: usize, column: usize) -> Span {
-    let line_start: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
     let rest = text.get(line_start..).unwrap_or("");
     let mut chars = rest.char_indices().skip(column.saturating_sub(1));
     let start = chars.next().map_or(rest.len(), |(offset, _)| offset);
@@ -185,7 +215,9 @@ impl Locator<'_> {
     }
 
     fn value_range(&self, entry: usize) -> (usize, usize) {
-        self.outline.entry(entry).map_or((0, 0), |e| e.value_range(&self.outline))
+        self.outline
+            .entry(entry)
+            .map_or((0, 0), |e| e.value_range(&self.outline))
     }
 
     fn place_range(&self, place: Place) -> (usize, usize) {
@@ -195,7 +227,12 @@ impl Locator<'_> {
         }
     }
 
-    fn node(&self, value: &serde_yaml::Value, place: Place, span: Span) -> Result<Node, YamlProblem> {
+    fn node(
+        &self,
+        value: &serde_yaml::Value,
+        place: Place,
+        span: Span,
+    ) -> Result<Node, YamlProblem> {
         let value = match value {
             serde_yaml::Value::Null => Value::Null,
             serde_yaml::Value::Bool(flag) => Value::Bool(*flag),
@@ -208,7 +245,12 @@ impl Locator<'_> {
         Ok(Node { value, span })
     }
 
-    fn mapping(&self, mapping: &serde_yaml::Mapping, place: Place, span: Span) -> Result<Vec<Entry>, YamlProblem> {
+    fn mapping(
+        &self,
+        mapping: &serde_yaml::Mapping,
+        place: Place,
+        span: Span,
+    ) -> Result<Vec<Entry>, YamlProblem> {
         let mut entries = Vec::with_capacity(mapping.len());
         let (_, range_end) = self.place_range(place);
         let mut cursor = self.place_range(place).0;
@@ -232,35 +274,64 @@ impl Locator<'_> {
         Ok(entries)
     }
 
-    fn located_entry(&self, key: String, value: &serde_yaml::Value, child: usize) -> Result<Entry, YamlProblem> {
+    fn located_entry(
+        &self,
+        key: String,
+        value: &serde_yaml::Value,
+        child: usize,
+    ) -> Result<Entry, YamlProblem> {
         let key_range = self.outline.entry(child).map_or((0, 0), |e| e.key_range);
         let span = self.span(self.value_range(child));
         let value = self.node(value, Place::Entry(child), span)?;
-        Ok(Entry { key: Spanned::new(key, self.span(key_range)), value })
+        Ok(Entry {
+            key: Spanned::new(key, self.span(key_range)),
+            value,
+        })
     }
 
-    fn searched_entry(&self, key: String, value: &serde_yaml::Value, key_range: (usize, usize), end: usize) -> Result<Entry, YamlProblem> {
+    fn searched_entry(
+        &self,
+        key: String,
+        value: &serde_yaml::Value,
+        key_range: (usize, usize),
+        end: usize,
+    ) -> Result<Entry, YamlProblem> {
         let after_key = (key_range.1, end.max(key_range.1));
         let value_range = scalar_needle(value)
             .and_then(|needle| find_token(self.text, &needle, after_key.0, after_key.1))
             .unwrap_or(key_range);
-        let value = self.node(value, Place::Range(after_key.0, after_key.1), self.span(value_range))?;
-        Ok(Entry { key: Spanned::new(key, self.span(key_range)), value })
+        let value = self.node(
+            value,
+            Place::Range(after_key.0, after_key.1),
+            self.span(value_range),
+        )?;
+        Ok(Entry {
+            key: Spanned::new(key, self.span(key_range)),
+            value,
+        })
     }
 
-    fn sequence(&self, items: &[serde_yaml::Value], place: Place, span: Span) -> Result<Vec<Node>, YamlProblem> {
+    fn sequence(
+        &self,
+        items: &[serde_yaml::Value],
+        place: Place,
+        span: Span,
+    ) -> Result<Vec<Node>, YamlProblem> {
         let located = match place {
             Place::Entry(entry) => self.outline.items(entry),
             Place::Range(..) => Vec::new(),
         };
         if !items.is_empty() && located.len() == items.len() {
             let pairs = items.iter().zip(located);
-            return pairs.map(|(item, entry)| self.located_item(item, entry)).collect();
+            return pairs
+                .map(|(item, entry)| self.located_item(item, entry))
+                .collect();
         }
         let (mut cursor, end) = self.place_range(place);
         let mut nodes = Vec::with_capacity(items.len());
         for item in items {
-            let found = scalar_needle(item).and_then(|needle| find_token(self.text, &needle, cursor, end));
+            let found =
+                scalar_needle(item).and_then(|needle| find_token(self.text, &needle, cursor, end));
             cursor = found.map_or(cursor, |range| range.1);
             let item_span = found.map_or(span, |range| self.span(range));
             nodes.push(self.node(item, Place::Range(item_span.start, end), item_span)?);
@@ -270,7 +341,9 @@ impl Locator<'_> {
 
     fn located_item(&self, item: &serde_yaml::Value, entry: usize) -> Result<Node, YamlProblem> {
         let range = match (item, self.outline.entry(entry)) {
-            (serde_yaml::Value::Mapping(_), Some(located)) => (located.inline.0, located.region_end),
+            (serde_yaml::Value::Mapping(_), Some(located)) => {
+                (located.inline.0, located.region_end)
+            }
             _ => self.value_range(entry),
         };
         self.node(item, Place::Entry(entry), self.span(range))
@@ -312,13 +385,16 @@ fn find_token(text: &str, needle: &str, from: usize, to: usize) -> Option<(usize
         return None;
     }
     let haystack = text.get(from..to)?;
-    haystack.match_indices(needle).map(|(offset, _)| from + offset).find_map(|start| {
-        let end = start + needle.len();
-        let before = text.get(..start).and_then(|head| head.chars().next_back());
-        let after = text.get(end..).and_then(|tail| tail.chars().next());
-        let bounded = !before.is_some_and(is_token_char) && !after.is_some_and(is_token_char);
-        bounded.then_some((start, end))
-    })
+    haystack
+        .match_indices(needle)
+        .map(|(offset, _)| from + offset)
+        .find_map(|start| {
+            let end = start + needle.len();
+            let before = text.get(..start).and_then(|head| head.chars().next_back());
+            let after = text.get(end..).and_then(|tail| tail.chars().next());
+            let bounded = !before.is_some_and(is_token_char) && !after.is_some_and(is_token_char);
+            bounded.then_some((start, end))
+        })
 }
 
 fn is_token_char(c: char) -> bool {

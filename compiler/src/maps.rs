@@ -7,7 +7,9 @@ mod roles;
 mod transitions;
 
 pub use roles::{Member, RoleMap};
-pub use transitions::{EnvironmentTable, ProjectTable, TransitionEntry, TransitionMap, DEFAULT_PROJECT, ENVIRONMENTS};
+pub use transitions::{
+    EnvironmentTable, ProjectTable, TransitionEntry, TransitionMap, DEFAULT_PROJECT, ENVIRONMENTS,
+};
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::located_yaml::read::Codes;
@@ -52,8 +54,15 @@ fn map_error(kind: &str, file: &SourceFile, diagnostics: &[Diagnostic]) -> MapEr
 
 fn error_line(file: &SourceFile, diagnostic: &Diagnostic) -> String {
     let (line, column) = line_column(&file.text, diagnostic.span.start);
-    let help = diagnostic.help.as_deref().map(|help| format!(" ({help})")).unwrap_or_default();
-    format!("  line {line}, column {column}: {}{help}", diagnostic.message)
+    let help = diagnostic
+        .help
+        .as_deref()
+        .map(|help| format!(" ({help})"))
+        .unwrap_or_default();
+    format!(
+        "  line {line}, column {column}: {}{help}",
+        diagnostic.message
+    )
 }
 
 /// Returns the 1-based line and character column of byte `offset` in `text`.
@@ -61,12 +70,18 @@ pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let head = text.get(..offset.min(text.len())).unwrap_or(text);
     let line = head.matches('\n').count() + 1;
     let line_start = head.rfind('\n').map_or(0, |newline| newline + 1);
-    let column = head.get(line_start..).map_or(0, |rest| rest.chars().count()) + 1;
+    let column = head
+        .get(line_start..)
+        .map_or(0, |rest| rest.chars().count())
+        + 1;
     (line, column)
 }
 
 /// Splits the diagnostics of a parse into a result: `Ok` (with the warnings) when none is an error.
-fn finish<T>(value: Option<T>, diagnostics: Vec<Diagnostic>) -> Result<(T, Vec<Diagnostic>), Vec<Diagnostic>> {
+fn finish<T>(
+    value: Option<T>,
+    diagnostics: Vec<Diagnostic>,
+) -> Result<(T, Vec<Diagnostic>), Vec<Diagnostic>> {
     let has_error = diagnostics.iter().any(|d| d.severity == Severity::Error);
     match value {
         Some(value) if !has_error => Ok((value, diagnostics)),

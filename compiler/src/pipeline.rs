@@ -18,7 +18,10 @@ pub enum PipelineError {
     #[error(transparent)]
     Discover(#[from] DiscoverError),
     #[error("cannot read signal schema {path}: {source}")]
-    SchemaUnreadable { path: PathBuf, source: std::io::Error },
+    SchemaUnreadable {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 /// Everything one check run read and found.
@@ -51,12 +54,24 @@ pub struct Summary {
 
 impl Checked {
     pub fn summary(&self) -> Summary {
-        let count = |severity| self.diagnostics.iter().filter(|d| d.severity == severity).count();
-        Summary { files: self.files, policies: self.policies.len(), errors: count(Severity::Error), warnings: count(Severity::Warning) }
+        let count = |severity| {
+            self.diagnostics
+                .iter()
+                .filter(|d| d.severity == severity)
+                .count()
+        };
+        Summary {
+            files: self.files,
+            policies: self.policies.len(),
+            errors: count(Severity::Error),
+            warnings: count(Severity::Warning),
+        }
     }
 
     pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
     }
 }
 
@@ -82,20 +97,32 @@ impl std::fmt::Display for Summary {
 ///
 /// Transition-map references are checked against the policies of the same run, so they are only
 /// checked when the run includes at least one policy file.
-pub fn check_paths<P: AsRef<Path>>(paths: &[P], schema_path: &Path) -> Result<Checked, PipelineError> {
+pub fn check_paths<P: AsRef<Path>>(
+    paths: &[P],
+    schema_path: &Path,
+) -> Result<Checked, PipelineError> {
     let discovered = discover(paths)?;
-    let mut run = Checked { schema: None, ..Checked::default() };
+    let mut run = Checked {
+        schema: None,
+        ..Checked::default()
+    };
     run.schema = load_schema(&mut run, schema_path)?;
-    for extra in discovered.signals.iter().filter(|path| !same_file(path, schema_path)) {
+    for extra in discovered
+        .signals
+        .iter()
+        .filter(|path| !same_file(path, schema_path))
+    {
         if let Some(id) = read(&mut run, extra) {
-            run.diagnostics.extend(Schema::parse(&run.sources, id).err().unwrap_or_default());
+            run.diagnostics
+                .extend(Schema::parse(&run.sources, id).err().unwrap_or_default());
         }
     }
     for path in &discovered.policies {
         lower(&mut run, path);
     }
     if let Some(schema) = &run.schema {
-        run.diagnostics.extend(check_policies(&run.policies, schema));
+        run.diagnostics
+            .extend(check_policies(&run.policies, schema));
     }
     let check_references = !discovered.policies.is_empty();
     for path in &discovered.transitions {
@@ -110,7 +137,10 @@ pub fn check_paths<P: AsRef<Path>>(paths: &[P], schema_path: &Path) -> Result<Ch
 
 fn load_schema(run: &mut Checked, path: &Path) -> Result<Option<Schema>, PipelineError> {
     if let Err(source) = std::fs::metadata(path) {
-        return Err(PipelineError::SchemaUnreadable { path: path.to_path_buf(), source });
+        return Err(PipelineError::SchemaUnreadable {
+            path: path.to_path_buf(),
+            source,
+        });
     }
     let Some(id) = read(run, path) else {
         return Ok(None);
@@ -186,7 +216,13 @@ fn same_file(a: &Path, b: &Path) -> bool {
 /// Sorts findings by file name, then byte offset, then code, so output is stable.
 fn sort(run: &mut Checked) {
     let sources = &run.sources;
-    let name = |diagnostic: &Diagnostic| sources.get(diagnostic.span.source).map(|file| file.name.clone()).unwrap_or_default();
-    run.diagnostics.sort_by_cached_key(|d| (name(d), d.span.start, d.code, d.span.end, d.message.clone()));
+    let name = |diagnostic: &Diagnostic| {
+        sources
+            .get(diagnostic.span.source)
+            .map(|file| file.name.clone())
+            .unwrap_or_default()
+    };
+    run.diagnostics
+        .sort_by_cached_key(|d| (name(d), d.span.start, d.code, d.span.end, d.message.clone()));
     run.diagnostics.dedup();
 }

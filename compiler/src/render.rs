@@ -22,14 +22,20 @@ pub struct Style {
 
 impl Style {
     /// No colour and a fixed width of 100 columns, for tests and files.
-    pub const PLAIN: Style = Style { color: false, width: 100 };
+    pub const PLAIN: Style = Style {
+        color: false,
+        width: 100,
+    };
 
     /// Returns the style for reports written to stderr: colour only when stderr is a terminal
     /// and `NO_COLOR` is unset or empty (see no-color.org).
     pub fn for_stderr() -> Style {
         use std::io::IsTerminal;
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
-        Style { color: !no_color && std::io::stderr().is_terminal(), width: 100 }
+        Style {
+            color: !no_color && std::io::stderr().is_terminal(),
+            width: 100,
+        }
     }
 }
 
@@ -43,12 +49,19 @@ pub struct Renderer<'a> {
 
 impl<'a> Renderer<'a> {
     pub fn new(sources: &'a SourceMap, style: Style) -> Renderer<'a> {
-        Renderer { sources, style, texts: HashMap::new() }
+        Renderer {
+            sources,
+            style,
+            texts: HashMap::new(),
+        }
     }
 
     /// Renders all diagnostics in order.
     pub fn render_all(&mut self, diagnostics: &[Diagnostic]) -> String {
-        diagnostics.iter().map(|diagnostic| self.render(diagnostic)).collect()
+        diagnostics
+            .iter()
+            .map(|diagnostic| self.render(diagnostic))
+            .collect()
     }
 
     /// Renders one diagnostic as a miette report.
@@ -58,7 +71,9 @@ impl<'a> Renderer<'a> {
             true => GraphicalTheme::unicode(),
             false => GraphicalTheme::unicode_nocolor(),
         };
-        let handler = GraphicalReportHandler::new_themed(theme).with_width(self.style.width).with_links(false);
+        let handler = GraphicalReportHandler::new_themed(theme)
+            .with_width(self.style.width)
+            .with_links(false);
         let mut out = String::new();
         match handler.render_report(&mut out, &report) {
             Ok(()) => out,
@@ -70,29 +85,43 @@ impl<'a> Renderer<'a> {
     fn fallback(&self, diagnostic: &Diagnostic) -> String {
         let location = location(self.sources, diagnostic.span);
         let severity = severity_name(diagnostic.severity);
-        format!("{severity}[{}]: {} at {}:{}:{}\n", diagnostic.code, diagnostic.message, location.file, location.line, location.column)
+        format!(
+            "{severity}[{}]: {} at {}:{}:{}\n",
+            diagnostic.code, diagnostic.message, location.file, location.line, location.column
+        )
     }
 
     fn source(&mut self, id: SourceId) -> (String, Arc<str>) {
         let file = self.sources.get(id);
         let name = file.map_or_else(|| "<unknown>".to_string(), |file| file.name.clone());
-        let text = self.texts.entry(id).or_insert_with(|| Arc::from(file.map_or("", |file| file.text.as_str())));
+        let text = self
+            .texts
+            .entry(id)
+            .or_insert_with(|| Arc::from(file.map_or("", |file| file.text.as_str())));
         (name, Arc::clone(text))
     }
 
     fn report(&mut self, diagnostic: &Diagnostic) -> Report {
         let (name, text) = self.source(diagnostic.span.source);
-        let mut labels = vec![LabeledSpan::new_primary_with_span(Some(diagnostic.label.clone()), clamp(&text, diagnostic.span))];
+        let mut labels = vec![LabeledSpan::new_primary_with_span(
+            Some(diagnostic.label.clone()),
+            clamp(&text, diagnostic.span),
+        )];
         let mut notes = Vec::new();
         for (span, label) in &diagnostic.related {
-            let same_place = labels.iter_mut().find(|existing| existing.inner() == &clamp(&text, *span));
+            let same_place = labels
+                .iter_mut()
+                .find(|existing| existing.inner() == &clamp(&text, *span));
             if let (Some(existing), true) = (same_place, span.source == diagnostic.span.source) {
                 let merged = format!("{}; {label}", existing.label().unwrap_or_default());
                 existing.set_label(Some(merged));
                 continue;
             }
             if span.source == diagnostic.span.source {
-                labels.push(LabeledSpan::new_with_span(Some(label.clone()), clamp(&text, *span)));
+                labels.push(LabeledSpan::new_with_span(
+                    Some(label.clone()),
+                    clamp(&text, *span),
+                ));
             } else {
                 notes.push(self.note(*span, label));
             }
@@ -116,7 +145,10 @@ impl<'a> Renderer<'a> {
             severity: Severity::Warning,
             message: format!("{label} ({name})"),
             help: None,
-            labels: vec![LabeledSpan::new_primary_with_span(Some(label.to_string()), clamp(&text, span))],
+            labels: vec![LabeledSpan::new_primary_with_span(
+                Some(label.to_string()),
+                clamp(&text, span),
+            )],
             source: NamedSource::new(name, text),
             notes: Vec::new(),
         }
@@ -149,7 +181,11 @@ struct Report {
 
 impl fmt::Debug for Report {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        formatter.debug_struct("Report").field("code", &self.code).field("message", &self.message).finish()
+        formatter
+            .debug_struct("Report")
+            .field("code", &self.code)
+            .field("message", &self.message)
+            .finish()
     }
 }
 
@@ -163,7 +199,8 @@ impl std::error::Error for Report {}
 
 impl miette::Diagnostic for Report {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.code.map(|code| Box::new(code) as Box<dyn fmt::Display>)
+        self.code
+            .map(|code| Box::new(code) as Box<dyn fmt::Display>)
     }
 
     fn severity(&self) -> Option<miette::Severity> {
@@ -175,7 +212,9 @@ impl miette::Diagnostic for Report {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help.as_ref().map(|help| Box::new(help) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|help| Box::new(help) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
@@ -190,7 +229,11 @@ impl miette::Diagnostic for Report {
         if self.notes.is_empty() {
             return None;
         }
-        Some(Box::new(self.notes.iter().map(|note| note as &dyn miette::Diagnostic)))
+        Some(Box::new(
+            self.notes
+                .iter()
+                .map(|note| note as &dyn miette::Diagnostic),
+        ))
     }
 }
 
@@ -212,7 +255,13 @@ pub fn location(sources: &SourceMap, span: Span) -> Location {
     };
     let (line, column) = line_column(text, span.start);
     let (end_line, end_column) = line_column(text, span.end);
-    Location { file, line, column, end_line, end_column }
+    Location {
+        file,
+        line,
+        column,
+        end_line,
+        end_column,
+    }
 }
 
 pub fn severity_name(severity: Severity) -> &'static str {
@@ -245,7 +294,10 @@ pub struct JsonRelated {
 
 /// Returns the JSON form of one diagnostic.
 pub fn json_finding(sources: &SourceMap, diagnostic: &Diagnostic) -> JsonFinding {
-    let related = diagnostic.related.iter().map(|(span, label)| JsonRelated { location: location(sources, *span), label: label.clone() });
+    let related = diagnostic.related.iter().map(|(span, label)| JsonRelated {
+        location: location(sources, *span),
+        label: label.clone(),
+    });
     JsonFinding {
         location: location(sources, diagnostic.span),
         severity: severity_name(diagnostic.severity),

@@ -12,7 +12,10 @@
 use vm::signal::{SignalDecl, SignalType};
 
 use crate::diagnostic::Diagnostic;
-use crate::located_yaml::read::{expect_map, expect_string, expect_string_list, get, parse_source, push_err, require, unknown_keys, wrong_type, Codes};
+use crate::located_yaml::read::{
+    expect_map, expect_string, expect_string_list, get, parse_source, push_err, require,
+    unknown_keys, wrong_type, Codes,
+};
 use crate::located_yaml::{Entry, Node, Value};
 use crate::span::{SourceId, SourceMap, Span, Spanned};
 use crate::suggest;
@@ -45,7 +48,15 @@ pub const CODES_ALL: [&str; 10] = [
 ];
 
 /// The type names of the schema format, in the order the docs list them.
-pub const TYPE_NAMES: [&str; 7] = ["bool", "int", "number", "string", "enum", "list<string>", "list<int>"];
+pub const TYPE_NAMES: [&str; 7] = [
+    "bool",
+    "int",
+    "number",
+    "string",
+    "enum",
+    "list<string>",
+    "list<int>",
+];
 
 const SIGNAL_KEYS: [&str; 4] = ["type", "values", "required", "description"];
 
@@ -92,8 +103,14 @@ impl Schema {
 
     /// Builds a schema from declarations, for tests and generated inputs. Spans are empty.
     pub fn from_decls(decls: impl IntoIterator<Item = SignalDecl>) -> Schema {
-        let signals = decls.into_iter().map(|decl| SchemaSignal { decl, span: Span::default(), description: None });
-        Schema { signals: signals.collect() }
+        let signals = decls.into_iter().map(|decl| SchemaSignal {
+            decl,
+            span: Span::default(),
+            description: None,
+        });
+        Schema {
+            signals: signals.collect(),
+        }
     }
 
     pub fn signals(&self) -> &[SchemaSignal] {
@@ -129,16 +146,32 @@ fn read_schema(root: &Node, diagnostics: &mut Vec<Diagnostic>) -> Option<Schema>
         return None;
     }
     let entries = push_err(expect_map(root, "the signal schema", CODES), diagnostics)?;
-    diagnostics.extend(unknown_keys(entries, &["signals"], "the signal schema", CODES));
-    let signals = push_err(require(entries, "signals", "the signal schema", root.span, CODES), diagnostics)?;
+    diagnostics.extend(unknown_keys(
+        entries,
+        &["signals"],
+        "the signal schema",
+        CODES,
+    ));
+    let signals = push_err(
+        require(entries, "signals", "the signal schema", root.span, CODES),
+        diagnostics,
+    )?;
     let signals = push_err(expect_map(&signals.value, "`signals`", CODES), diagnostics)?;
-    let signals = signals.iter().filter_map(|entry| read_signal(entry, diagnostics)).collect();
+    let signals = signals
+        .iter()
+        .filter_map(|entry| read_signal(entry, diagnostics))
+        .collect();
     Some(Schema { signals })
 }
 
 fn empty_file(span: Span) -> Diagnostic {
-    Diagnostic::error(CODES.missing_key, "the signal schema is empty", span, "no `signals:` here")
-        .with_help("start the file with `signals:` and declare each signal with its `type`")
+    Diagnostic::error(
+        CODES.missing_key,
+        "the signal schema is empty",
+        span,
+        "no `signals:` here",
+    )
+    .with_help("start the file with `signals:` and declare each signal with its `type`")
 }
 
 fn read_signal(entry: &Entry, diagnostics: &mut Vec<Diagnostic>) -> Option<SchemaSignal> {
@@ -152,15 +185,25 @@ fn read_signal(entry: &Entry, diagnostics: &mut Vec<Diagnostic>) -> Option<Schem
     let ty = read_type(fields, &what, name.span, diagnostics)?;
     let required = read_required(fields, diagnostics);
     let description = read_description(fields, diagnostics);
-    let decl = SignalDecl { name: name.value.clone(), ty, required };
-    Some(SchemaSignal { decl, span: name.span, description })
+    let decl = SignalDecl {
+        name: name.value.clone(),
+        ty,
+        required,
+    };
+    Some(SchemaSignal {
+        decl,
+        span: name.span,
+        description,
+    })
 }
 
 /// Returns whether `name` is a dotted path of identifiers such as `risk.level`.
 pub fn is_signal_name(name: &str) -> bool {
     let is_segment = |segment: &str| {
         let mut chars = segment.chars();
-        let first = chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+        let first = chars
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
         first && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
     };
     name.split('.').all(is_segment)
@@ -172,9 +215,17 @@ fn invalid_name(name: &Spanned<String>) -> Diagnostic {
         .with_help("write letters, digits and `_` in segments joined by `.`, such as `risk.level`; a segment may not start with a digit")
 }
 
-fn read_type(fields: &[Entry], what: &str, span: Span, diagnostics: &mut Vec<Diagnostic>) -> Option<SignalType> {
+fn read_type(
+    fields: &[Entry],
+    what: &str,
+    span: Span,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<SignalType> {
     let type_entry = push_err(require(fields, "type", what, span, CODES), diagnostics)?;
-    let type_name = push_err(expect_string(&type_entry.value, "`type`", CODES), diagnostics)?;
+    let type_name = push_err(
+        expect_string(&type_entry.value, "`type`", CODES),
+        diagnostics,
+    )?;
     let values = get(fields, "values");
     let ty = match type_name.value.as_str() {
         "bool" => SignalType::Bool,
@@ -198,27 +249,48 @@ fn read_type(fields: &[Entry], what: &str, span: Span, diagnostics: &mut Vec<Dia
 fn unknown_type(name: &Spanned<String>) -> Diagnostic {
     let message = format!("unknown signal type `{}`", name.value);
     let diagnostic = Diagnostic::error(UNKNOWN_TYPE, message, name.span, "not a signal type");
-    let alias = TYPE_ALIASES.iter().find(|(alias, _)| alias.eq_ignore_ascii_case(&name.value)).map(|(_, ty)| *ty);
+    let alias = TYPE_ALIASES
+        .iter()
+        .find(|(alias, _)| alias.eq_ignore_ascii_case(&name.value))
+        .map(|(_, ty)| *ty);
     let types = TYPE_NAMES.join(", ");
     match alias.or_else(|| suggest::nearest(&name.value, TYPE_NAMES)) {
-        Some(nearest) => diagnostic.with_help(format!("did you mean `{nearest}`? Types are {types}")),
+        Some(nearest) => {
+            diagnostic.with_help(format!("did you mean `{nearest}`? Types are {types}"))
+        }
         None => diagnostic.with_help(format!("types are {types}")),
     }
 }
 
 fn values_without_enum(values: &Entry, type_name: &Spanned<String>) -> Diagnostic {
-    let message = format!("`values` is only allowed for `type: enum`, but this signal is `{}`", type_name.value);
-    Diagnostic::error(VALUES_WITHOUT_ENUM, message, values.key.span, "`values` on a non-enum signal")
-        .with_help("change the type to `enum`, or remove `values`")
-        .with_related(type_name.span, "declared type")
+    let message = format!(
+        "`values` is only allowed for `type: enum`, but this signal is `{}`",
+        type_name.value
+    );
+    Diagnostic::error(
+        VALUES_WITHOUT_ENUM,
+        message,
+        values.key.span,
+        "`values` on a non-enum signal",
+    )
+    .with_help("change the type to `enum`, or remove `values`")
+    .with_related(type_name.span, "declared type")
 }
 
-fn read_enum(values: Option<&Entry>, type_name: &Spanned<String>, what: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<Vec<String>> {
+fn read_enum(
+    values: Option<&Entry>,
+    type_name: &Spanned<String>,
+    what: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Vec<String>> {
     let Some(values) = values else {
         diagnostics.push(enum_without_values(type_name.span, what));
         return None;
     };
-    let list = push_err(expect_string_list(&values.value, "`values`", CODES), diagnostics)?;
+    let list = push_err(
+        expect_string_list(&values.value, "`values`", CODES),
+        diagnostics,
+    )?;
     if list.is_empty() {
         diagnostics.push(enum_without_values(values.value.span, what));
         return None;
@@ -229,19 +301,32 @@ fn read_enum(values: Option<&Entry>, type_name: &Spanned<String>, what: &str, di
 
 fn enum_without_values(span: Span, what: &str) -> Diagnostic {
     let message = format!("{what} is an enum without values");
-    Diagnostic::error(ENUM_WITHOUT_VALUES, message, span, "an enum needs its list of values")
-        .with_help("add `values: [A, B, ...]` listing every allowed value")
+    Diagnostic::error(
+        ENUM_WITHOUT_VALUES,
+        message,
+        span,
+        "an enum needs its list of values",
+    )
+    .with_help("add `values: [A, B, ...]` listing every allowed value")
 }
 
 fn duplicate_values(values: &[Spanned<String>]) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     for (position, value) in values.iter().enumerate() {
-        let first = values.iter().take(position).find(|other| other.value == value.value);
+        let first = values
+            .iter()
+            .take(position)
+            .find(|other| other.value == value.value);
         if let Some(first) = first {
             let message = format!("enum value `{}` is listed twice", value.value);
-            let diagnostic = Diagnostic::error(DUPLICATE_ENUM_VALUE, message, value.span, "listed again here")
-                .with_help("remove the repeated value")
-                .with_related(first.span, "first listed here");
+            let diagnostic = Diagnostic::error(
+                DUPLICATE_ENUM_VALUE,
+                message,
+                value.span,
+                "listed again here",
+            )
+            .with_help("remove the repeated value")
+            .with_related(first.span, "first listed here");
             diagnostics.push(diagnostic);
         }
     }
@@ -255,7 +340,12 @@ fn read_required(fields: &[Entry], diagnostics: &mut Vec<Diagnostic>) -> bool {
     match entry.value.as_bool() {
         Some(required) => required,
         None => {
-            diagnostics.push(wrong_type(&entry.value, "`required`", "`true` or `false`", CODES));
+            diagnostics.push(wrong_type(
+                &entry.value,
+                "`required`",
+                "`true` or `false`",
+                CODES,
+            ));
             false
         }
     }

@@ -6,7 +6,12 @@
 //! policy file checked against the shipped `policies/signals.yaml`. The rendered report (plain,
 //! 100 columns) of every fixture is an insta snapshot in `tests/snapshots/`.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use std::path::{Path, PathBuf};
 
@@ -47,8 +52,12 @@ fn fixture_names() -> Vec<String> {
 /// Returns the code a fixture name promises: `check.unknown_signal--typo.yaml` gives
 /// `releasegate::check::unknown_signal`.
 fn expected_code(name: &str) -> String {
-    let (code, _) = name.split_once("--").unwrap_or_else(|| panic!("fixture {name} has no `--` in its name"));
-    let (group, rest) = code.split_once('.').unwrap_or_else(|| panic!("fixture {name} has no group"));
+    let (code, _) = name
+        .split_once("--")
+        .unwrap_or_else(|| panic!("fixture {name} has no `--` in its name"));
+    let (group, rest) = code
+        .split_once('.')
+        .unwrap_or_else(|| panic!("fixture {name} has no group"));
     format!("releasegate::{group}::{rest}")
 }
 
@@ -59,18 +68,31 @@ fn shipped_schema() -> Schema {
 }
 
 fn shipped_policies() -> Vec<Policy> {
-    let checked = check_paths(&[manifest_dir().join("../policies")], &shipped_schema_path()).unwrap();
+    let checked = check_paths(
+        &[manifest_dir().join("../policies")],
+        &shipped_schema_path(),
+    )
+    .unwrap();
     checked.policies
 }
 
 /// Runs the part of the pipeline that a fixture's kind needs and returns its findings.
-fn diagnose(sources: &SourceMap, id: SourceId, name: &str, schema: &Schema, shipped: &[Policy]) -> Vec<Diagnostic> {
+fn diagnose(
+    sources: &SourceMap,
+    id: SourceId,
+    name: &str,
+    schema: &Schema,
+    shipped: &[Policy],
+) -> Vec<Diagnostic> {
     if name.ends_with(".signals.yaml") {
         return Schema::parse(sources, id).err().unwrap_or_default();
     }
     if name.ends_with(".transitions.yaml") {
         let (map, mut found) = TransitionMap::parse_partial(sources, id);
-        found.extend(map.map(|map| map.check_references(shipped)).unwrap_or_default());
+        found.extend(
+            map.map(|map| map.check_references(shipped))
+                .unwrap_or_default(),
+        );
         return found;
     }
     if name.ends_with(".roles.yaml") {
@@ -86,7 +108,10 @@ fn diagnose(sources: &SourceMap, id: SourceId, name: &str, schema: &Schema, ship
 
 fn render(sources: &SourceMap, diagnostics: &[Diagnostic]) -> String {
     let mut renderer = Renderer::new(sources, Style::PLAIN);
-    diagnostics.iter().map(|diagnostic| renderer.render(diagnostic) + "\n").collect()
+    diagnostics
+        .iter()
+        .map(|diagnostic| renderer.render(diagnostic) + "\n")
+        .collect()
 }
 
 #[test]
@@ -106,7 +131,10 @@ fn fixtures_match_codes_and_snapshots() {
         found.sort_by_key(|d| (d.span.start, d.code));
         let codes: Vec<&str> = found.iter().map(|d| d.code).collect();
         let expected = expected_code(name);
-        assert!(codes.contains(&expected.as_str()), "{name}: expected {expected}, found {codes:?}");
+        assert!(
+            codes.contains(&expected.as_str()),
+            "{name}: expected {expected}, found {codes:?}"
+        );
         let rendered = render(&sources, &found);
         insta::assert_snapshot!(name.as_str(), rendered);
     }
@@ -122,11 +150,17 @@ fn all_codes() -> Vec<&'static str> {
 }
 
 /// Codes that no committed fixture can produce, with the generated test that covers them.
-const GENERATED: [(&str, &str); 1] = [("releasegate::io::read_failed", "unreadable_file_is_read_failed")];
+const GENERATED: [(&str, &str); 1] = [(
+    "releasegate::io::read_failed",
+    "unreadable_file_is_read_failed",
+)];
 
 #[test]
 fn every_code_has_a_fixture() {
-    let covered: Vec<String> = fixture_names().iter().map(|name| expected_code(name)).collect();
+    let covered: Vec<String> = fixture_names()
+        .iter()
+        .map(|name| expected_code(name))
+        .collect();
     let generated: Vec<&str> = GENERATED.iter().map(|(code, _)| *code).collect();
     let missing: Vec<&str> = all_codes()
         .into_iter()
@@ -167,7 +201,11 @@ fn five_megabyte_file_is_checked() {
     let checked = check_paths(&[&path], &shipped_schema_path()).unwrap();
     let codes: Vec<&str> = checked.diagnostics.iter().map(|d| d.code).collect();
     assert_eq!(codes, vec!["releasegate::check::type_mismatch"]);
-    assert!(checked.policies.len() > 10_000, "{} policies", checked.policies.len());
+    assert!(
+        checked.policies.len() > 10_000,
+        "{} policies",
+        checked.policies.len()
+    );
     let rendered = render(&checked.sources, &checked.diagnostics);
     assert!(rendered.contains("bulk.yaml"), "{rendered}");
 }

@@ -1,7 +1,12 @@
 //! Property tests: the checker, the map and schema loaders and the renderer never panic, on
 //! arbitrary ASTs and on arbitrary or mutated source text through the whole `check` pipeline.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -49,33 +54,88 @@ fn literal_strategy() -> impl Strategy<Value = Literal> {
         any::<bool>().prop_map(Literal::Bool),
         (-5i64..100).prop_map(Literal::Int),
         (-5.0f64..100.0).prop_map(Literal::Decimal),
-        prop::sample::select(vec!["HIGH", "LOW", "HGIH", "", "PRODUCTION", "ReleaseManager"]).prop_map(|s| Literal::String(s.to_string())),
+        prop::sample::select(vec![
+            "HIGH",
+            "LOW",
+            "HGIH",
+            "",
+            "PRODUCTION",
+            "ReleaseManager"
+        ])
+        .prop_map(|s| Literal::String(s.to_string())),
     ]
 }
 
 fn op_strategy() -> impl Strategy<Value = CmpOp> {
-    prop::sample::select(vec![CmpOp::Eq, CmpOp::Ne, CmpOp::Gt, CmpOp::Ge, CmpOp::Lt, CmpOp::Le, CmpOp::In, CmpOp::NotIn, CmpOp::Contains])
+    prop::sample::select(vec![
+        CmpOp::Eq,
+        CmpOp::Ne,
+        CmpOp::Gt,
+        CmpOp::Ge,
+        CmpOp::Lt,
+        CmpOp::Le,
+        CmpOp::In,
+        CmpOp::NotIn,
+        CmpOp::Contains,
+    ])
 }
 
 fn expr_strategy() -> impl Strategy<Value = Expr> {
     let leaf = prop_oneof![
-        (literal_strategy(), span_strategy()).prop_map(|(literal, span)| Expr { kind: ExprKind::Literal(literal), span }),
-        (prop::sample::select(PATHS.to_vec()), span_strategy()).prop_map(|(path, span)| Expr { kind: ExprKind::Path(path.to_string()), span }),
+        (literal_strategy(), span_strategy()).prop_map(|(literal, span)| Expr {
+            kind: ExprKind::Literal(literal),
+            span
+        }),
+        (prop::sample::select(PATHS.to_vec()), span_strategy()).prop_map(|(path, span)| Expr {
+            kind: ExprKind::Path(path.to_string()),
+            span
+        }),
     ];
     leaf.prop_recursive(5, 48, 4, |inner| {
         prop_oneof![
-            (prop::collection::vec(inner.clone(), 0..4), span_strategy()).prop_map(|(items, span)| Expr { kind: ExprKind::List(items), span }),
-            (inner.clone(), span_strategy()).prop_map(|(e, span)| Expr { kind: ExprKind::Not(Box::new(e)), span }),
-            (inner.clone(), inner.clone(), span_strategy()).prop_map(|(a, b, span)| Expr { kind: ExprKind::And(Box::new(a), Box::new(b)), span }),
-            (inner.clone(), inner.clone(), span_strategy()).prop_map(|(a, b, span)| Expr { kind: ExprKind::Or(Box::new(a), Box::new(b)), span }),
-            (op_strategy(), inner.clone(), inner.clone(), span_strategy()).prop_map(|(op, lhs, rhs, span)| Expr {
-                kind: ExprKind::Compare { op: Spanned::new(op, span), lhs: Box::new(lhs), rhs: Box::new(rhs) },
-                span,
+            (prop::collection::vec(inner.clone(), 0..4), span_strategy()).prop_map(
+                |(items, span)| Expr {
+                    kind: ExprKind::List(items),
+                    span
+                }
+            ),
+            (inner.clone(), span_strategy()).prop_map(|(e, span)| Expr {
+                kind: ExprKind::Not(Box::new(e)),
+                span
             }),
-            (any::<bool>(), prop::collection::vec(inner, 0..3), span_strategy()).prop_map(|(exists, args, span)| {
-                let func = if exists { Func::Exists } else { Func::Len };
-                Expr { kind: ExprKind::Call { func: Spanned::new(func, span), args }, span }
+            (inner.clone(), inner.clone(), span_strategy()).prop_map(|(a, b, span)| Expr {
+                kind: ExprKind::And(Box::new(a), Box::new(b)),
+                span
             }),
+            (inner.clone(), inner.clone(), span_strategy()).prop_map(|(a, b, span)| Expr {
+                kind: ExprKind::Or(Box::new(a), Box::new(b)),
+                span
+            }),
+            (op_strategy(), inner.clone(), inner.clone(), span_strategy()).prop_map(
+                |(op, lhs, rhs, span)| Expr {
+                    kind: ExprKind::Compare {
+                        op: Spanned::new(op, span),
+                        lhs: Box::new(lhs),
+                        rhs: Box::new(rhs)
+                    },
+                    span,
+                }
+            ),
+            (
+                any::<bool>(),
+                prop::collection::vec(inner, 0..3),
+                span_strategy()
+            )
+                .prop_map(|(exists, args, span)| {
+                    let func = if exists { Func::Exists } else { Func::Len };
+                    Expr {
+                        kind: ExprKind::Call {
+                            func: Spanned::new(func, span),
+                            args,
+                        },
+                        span,
+                    }
+                }),
         ]
     })
 }
@@ -106,7 +166,10 @@ fn policy(id: &str, condition: Expr) -> Policy {
 }
 
 /// Characters that matter to YAML, JSON and the DSL, for mutating real files.
-const SIGNIFICANT: &[char] = &['"', '\'', ':', '-', '[', ']', '{', '}', ',', '#', '\n', ' ', '\t', '(', ')', '=', '>', '<', '!', 'é', '\\'];
+const SIGNIFICANT: &[char] = &[
+    '"', '\'', ':', '-', '[', ']', '{', '}', ',', '#', '\n', ' ', '\t', '(', ')', '=', '>', '<',
+    '!', 'é', '\\',
+];
 
 fn mutated(text: &str, edits: &[(usize, usize, usize)]) -> String {
     let mut chars: Vec<char> = text.chars().collect();
@@ -134,7 +197,11 @@ fn shipped_texts() -> Vec<(String, String)> {
     names
         .iter()
         .map(|name| {
-            let file = PathBuf::from(name).file_name().unwrap().to_string_lossy().into_owned();
+            let file = PathBuf::from(name)
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
             (file, std::fs::read_to_string(repo().join(name)).unwrap())
         })
         .collect()

@@ -123,8 +123,17 @@ fn print_human(checked: &Checked) {
 fn print_json(checked: &Checked) -> Result<(), serde_json::Error> {
     let summary = checked.summary();
     let output = JsonOutput {
-        findings: checked.diagnostics.iter().map(|diagnostic| json_finding(&checked.sources, diagnostic)).collect(),
-        summary: JsonSummary { files: summary.files, policies: summary.policies, errors: summary.errors, warnings: summary.warnings },
+        findings: checked
+            .diagnostics
+            .iter()
+            .map(|diagnostic| json_finding(&checked.sources, diagnostic))
+            .collect(),
+        summary: JsonSummary {
+            files: summary.files,
+            policies: summary.policies,
+            errors: summary.errors,
+            warnings: summary.warnings,
+        },
     };
     let text = serde_json::to_string_pretty(&output)?;
     println!("{text}");

@@ -19,7 +19,10 @@ use vm::signal::SignalType;
 pub(super) fn check_constant(policy: &Policy, schema: &Schema) -> Vec<Diagnostic> {
     let folder = Folder { schema };
     let mut diagnostics = Vec::new();
-    let explicit_always = matches!(policy.condition.kind, ExprKind::Literal(Literal::Bool(true)));
+    let explicit_always = matches!(
+        policy.condition.kind,
+        ExprKind::Literal(Literal::Bool(true))
+    );
     if !explicit_always {
         folder.report(&policy.condition, &mut diagnostics);
     }
@@ -31,9 +34,14 @@ pub(super) fn check_constant(policy: &Policy, schema: &Schema) -> Vec<Diagnostic
 
 fn never_fires(policy: &Policy) -> Diagnostic {
     let message = format!("policy `{}` can never fire", policy.id.value);
-    Diagnostic::warning(NEVER_FIRES, message, policy.id.span, "this rule can never fire")
-        .with_help("its condition is always false: fix the condition, or remove the rule")
-        .with_related(policy.condition.span, "always false")
+    Diagnostic::warning(
+        NEVER_FIRES,
+        message,
+        policy.id.span,
+        "this rule can never fire",
+    )
+    .with_help("its condition is always false: fix the condition, or remove the rule")
+    .with_related(policy.condition.span, "always false")
 }
 
 /// The reason a sub-condition is constant.
@@ -58,14 +66,22 @@ impl Folder<'_> {
         match &expr.kind {
             ExprKind::Literal(Literal::Bool(flag)) => Some((*flag, Reason::BoolLiteral)),
             ExprKind::Compare { op, lhs, rhs } => self.fold_compare(expr, op.value, lhs, rhs),
-            ExprKind::Not(inner) => self.fold_with_reason(inner).map(|(value, reason)| (!value, reason)),
+            ExprKind::Not(inner) => self
+                .fold_with_reason(inner)
+                .map(|(value, reason)| (!value, reason)),
             ExprKind::And(..) => self.fold_chain(expr, true),
             ExprKind::Or(..) => self.fold_chain(expr, false),
             _ => None,
         }
     }
 
-    fn fold_compare(&self, expr: &Expr, op: CmpOp, lhs: &Expr, rhs: &Expr) -> Option<(bool, Reason)> {
+    fn fold_compare(
+        &self,
+        expr: &Expr,
+        op: CmpOp,
+        lhs: &Expr,
+        rhs: &Expr,
+    ) -> Option<(bool, Reason)> {
         if let Some(value) = evaluate_literals(op, lhs, rhs) {
             return Some((value, Reason::Literals));
         }
@@ -75,7 +91,8 @@ impl Folder<'_> {
             return Some((false, Reason::Atom(path)));
         }
         let negated = atom.negate()?;
-        self.conflict(&[negated]).map(|_| (true, Reason::Atom(path)))
+        self.conflict(&[negated])
+            .map(|_| (true, Reason::Atom(path)))
     }
 
     /// Folds an `and` chain (`is_and`) or an `or` chain, looking at all of its members at once.
@@ -104,7 +121,12 @@ impl Folder<'_> {
             ExprKind::Compare { op, lhs, rhs } => self.compare_atom(op.value, lhs, rhs, expr.span),
             ExprKind::Not(inner) => self.atom(inner)?.negate(),
             ExprKind::Path(path) if self.signal_type(path) == Some(&SignalType::Bool) => {
-                Some(Atom { path: path.clone(), op: CmpOp::Eq, values: vec![Val::Bool(true)], span: expr.span })
+                Some(Atom {
+                    path: path.clone(),
+                    op: CmpOp::Eq,
+                    values: vec![Val::Bool(true)],
+                    span: expr.span,
+                })
             }
             _ => None,
         }
@@ -120,9 +142,16 @@ impl Folder<'_> {
         if is_list != matches!(op, CmpOp::In | CmpOp::NotIn) || op == CmpOp::Contains {
             return None;
         }
-        let scalar = self.signal_type(path).is_some_and(|ty| !matches!(ty, SignalType::ListString | SignalType::ListInt));
+        let scalar = self
+            .signal_type(path)
+            .is_some_and(|ty| !matches!(ty, SignalType::ListString | SignalType::ListInt));
         let values = literal_values(literal)?;
-        scalar.then(|| Atom { path: path.clone(), op, values, span })
+        scalar.then(|| Atom {
+            path: path.clone(),
+            op,
+            values,
+            span,
+        })
     }
 
     fn signal_type(&self, path: &str) -> Option<&SignalType> {
@@ -141,14 +170,25 @@ impl Folder<'_> {
             let on_path: Vec<&Atom> = atoms.iter().filter(|atom| atom.path == path).collect();
             let mut domain = self.domain(path)?;
             on_path.iter().for_each(|atom| domain.add(atom));
-            domain.is_empty().then(|| (path.to_string(), on_path.iter().map(|atom| atom.span).collect()))
+            domain.is_empty().then(|| {
+                (
+                    path.to_string(),
+                    on_path.iter().map(|atom| atom.span).collect(),
+                )
+            })
         })
     }
 
     fn domain(&self, path: &str) -> Option<Domain> {
         match self.signal_type(path)? {
-            SignalType::Bool => Some(Domain::new(Some(vec![Val::Bool(true), Val::Bool(false)]), false)),
-            SignalType::Enum(values) => Some(Domain::new(Some(values.iter().cloned().map(Val::Str).collect()), false)),
+            SignalType::Bool => Some(Domain::new(
+                Some(vec![Val::Bool(true), Val::Bool(false)]),
+                false,
+            )),
+            SignalType::Enum(values) => Some(Domain::new(
+                Some(values.iter().cloned().map(Val::Str).collect()),
+                false,
+            )),
             SignalType::Int => Some(Domain::new(None, true)),
             SignalType::Number | SignalType::String => Some(Domain::new(None, false)),
             SignalType::ListString | SignalType::ListInt => None,
@@ -168,7 +208,9 @@ impl Folder<'_> {
                 diagnostics.push(constant_warning(expr, value, reason));
             }
         }
-        children.into_iter().for_each(|child| self.report(child, diagnostics));
+        children
+            .into_iter()
+            .for_each(|child| self.report(child, diagnostics));
     }
 }
 
@@ -236,13 +278,26 @@ fn constant_warning(expr: &Expr, value: bool, reason: Reason) -> Diagnostic {
     match reason {
         Reason::BoolLiteral => {
             let help = match value {
-                true => "remove it: a policy that always fires says `when: \"true\"` and nothing else",
+                true => {
+                    "remove it: a policy that always fires says `when: \"true\"` and nothing else"
+                }
                 false => "remove it, or turn the policy off with `enabled: false`",
             };
-            Diagnostic::warning(code, format!("the literal `{word}` makes this condition always {word}"), expr.span, label).with_help(help)
+            Diagnostic::warning(
+                code,
+                format!("the literal `{word}` makes this condition always {word}"),
+                expr.span,
+                label,
+            )
+            .with_help(help)
         }
-        Reason::Literals => Diagnostic::warning(code, format!("this comparison of two literals is always {word}"), expr.span, label)
-            .with_help("compare a signal with a value, such as `risk.score > 50`"),
+        Reason::Literals => Diagnostic::warning(
+            code,
+            format!("this comparison of two literals is always {word}"),
+            expr.span,
+            label,
+        )
+        .with_help("compare a signal with a value, such as `risk.score > 50`"),
         Reason::Atom(path) => atom_warning(code, expr.span, value, &path),
         Reason::Conflict(path, spans) => conflict_warning(code, expr.span, value, &path, &spans),
     }
@@ -259,7 +314,13 @@ fn atom_warning(code: &'static str, span: Span, value: bool, path: &str) -> Diag
 
 /// Reports conflicting comparisons at the last of them, with the others as related spans, so
 /// that no two labels overlap.
-fn conflict_warning(code: &'static str, span: Span, value: bool, path: &str, spans: &[Span]) -> Diagnostic {
+fn conflict_warning(
+    code: &'static str,
+    span: Span,
+    value: bool,
+    path: &str,
+    spans: &[Span],
+) -> Diagnostic {
     let (message, help, label) = match value {
         false => (
             format!("this condition is always false: the comparisons of `{path}` contradict each other"),
@@ -276,5 +337,7 @@ fn conflict_warning(code: &'static str, span: Span, value: bool, path: &str, spa
         return Diagnostic::warning(code, message, span, format!("always {value}")).with_help(help);
     };
     let diagnostic = Diagnostic::warning(code, message, *last, label).with_help(help);
-    earlier.iter().fold(diagnostic, |diagnostic, atom| diagnostic.with_related(*atom, "this comparison"))
+    earlier.iter().fold(diagnostic, |diagnostic, atom| {
+        diagnostic.with_related(*atom, "this comparison")
+    })
 }

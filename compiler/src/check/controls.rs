@@ -21,7 +21,11 @@ pub(super) fn check_controls(policies: &[Policy], schema: &Schema) -> Vec<Diagno
     }
     for (blocks, read) in control_groups(policies) {
         for block in blocks {
-            block.signals.iter().chain(&block.evidence).for_each(|s| check_known(s, schema, &mut seen, &mut diagnostics));
+            block
+                .signals
+                .iter()
+                .chain(&block.evidence)
+                .for_each(|s| check_known(s, schema, &mut seen, &mut diagnostics));
             diagnostics.extend(unused_signals(block, &read, schema));
         }
     }
@@ -29,7 +33,12 @@ pub(super) fn check_controls(policies: &[Policy], schema: &Schema) -> Vec<Diagno
 }
 
 /// Reports `signal` once per span: the rules of a DSL policy share their evidence and controls.
-fn check_known(signal: &Spanned<String>, schema: &Schema, seen: &mut Vec<Span>, diagnostics: &mut Vec<Diagnostic>) {
+fn check_known(
+    signal: &Spanned<String>,
+    schema: &Schema,
+    seen: &mut Vec<Span>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     if schema.lookup(&signal.value).is_some() || seen.contains(&signal.span) {
         return;
     }
@@ -49,20 +58,34 @@ fn control_groups(policies: &[Policy]) -> Vec<ControlGroup<'_>> {
             Some(group) => (group.span, group.value.as_str()),
             None => (policy.span, policy.id.value.as_str()),
         };
-        let entry = groups.entry(key).or_insert_with(|| (policy.controls.as_slice(), Vec::new()));
+        let entry = groups
+            .entry(key)
+            .or_insert_with(|| (policy.controls.as_slice(), Vec::new()));
         entry.1.extend(paths_read(&policy.condition));
     }
     groups.into_values().collect()
 }
 
 fn unused_signals(block: &ControlBlock, read: &[&str], schema: &Schema) -> Vec<Diagnostic> {
-    let unused = block.signals.iter().filter(|signal| schema.lookup(&signal.value).is_some() && !read.contains(&signal.value.as_str()));
+    let unused = block.signals.iter().filter(|signal| {
+        schema.lookup(&signal.value).is_some() && !read.contains(&signal.value.as_str())
+    });
     unused.map(|signal| unused_signal(block, signal)).collect()
 }
 
 fn unused_signal(block: &ControlBlock, signal: &Spanned<String>) -> Diagnostic {
-    let message = format!("control `{}` lists signal `{}`, but no rule of this policy reads it", block.name.value, signal.value);
-    Diagnostic::warning(UNUSED_CONTROL_SIGNAL, message, signal.span, "never read by a rule")
-        .with_help("add a rule that reads it, move it to `evidence: [...]`, or remove it from the control")
-        .with_related(block.name.span, "control declared here")
+    let message = format!(
+        "control `{}` lists signal `{}`, but no rule of this policy reads it",
+        block.name.value, signal.value
+    );
+    Diagnostic::warning(
+        UNUSED_CONTROL_SIGNAL,
+        message,
+        signal.span,
+        "never read by a rule",
+    )
+    .with_help(
+        "add a rule that reads it, move it to `evidence: [...]`, or remove it from the control",
+    )
+    .with_related(block.name.span, "control declared here")
 }

@@ -79,7 +79,10 @@ impl Elem {
     /// Returns whether values of the two element types can be compared.
     pub(super) fn fits(self, other: Elem) -> bool {
         let numeric = |elem: Elem| matches!(elem, Elem::Int | Elem::Number);
-        self == other || self == Elem::Unknown || other == Elem::Unknown || (numeric(self) && numeric(other))
+        self == other
+            || self == Elem::Unknown
+            || other == Elem::Unknown
+            || (numeric(self) && numeric(other))
     }
 
     fn plural(self) -> &'static str {
@@ -100,7 +103,9 @@ pub(super) fn operand(expr: &Expr) -> String {
         ExprKind::Literal(literal) => format!("`{}`", literal_text(literal)),
         ExprKind::List(_) => "the list".to_string(),
         ExprKind::Call { func, .. } => format!("`{}(...)`", func.value.as_str()),
-        ExprKind::Compare { .. } | ExprKind::Not(_) | ExprKind::And(..) | ExprKind::Or(..) => "the condition".to_string(),
+        ExprKind::Compare { .. } | ExprKind::Not(_) | ExprKind::And(..) | ExprKind::Or(..) => {
+            "the condition".to_string()
+        }
     }
 }
 

@@ -16,7 +16,10 @@ impl Val {
     pub(super) fn from_literal(literal: &Literal) -> Val {
         match literal {
             Literal::Bool(flag) => Val::Bool(*flag),
-            #[expect(clippy::cast_precision_loss, reason = "comparison semantics match the VM, which compares ints and numbers as f64")]
+            #[expect(
+                clippy::cast_precision_loss,
+                reason = "comparison semantics match the VM, which compares ints and numbers as f64"
+            )]
             Literal::Int(number) => Val::Num(*number as f64),
             Literal::Decimal(number) => Val::Num(*number),
             Literal::String(text) => Val::Str(text.clone()),
@@ -89,22 +92,37 @@ pub(super) struct Domain {
 impl Domain {
     /// Starts from every value: the enum or bool values when the type is finite.
     pub(super) fn new(finite: Option<Vec<Val>>, integer: bool) -> Domain {
-        Domain { allowed: finite, excluded: Vec::new(), lower: None, upper: None, integer }
+        Domain {
+            allowed: finite,
+            excluded: Vec::new(),
+            lower: None,
+            upper: None,
+            integer,
+        }
     }
 
     pub(super) fn add(&mut self, atom: &Atom) {
         match atom.op {
             CmpOp::Eq | CmpOp::In => self.restrict(&atom.values),
             CmpOp::Ne | CmpOp::NotIn => self.excluded.extend(atom.values.iter().cloned()),
-            CmpOp::Gt | CmpOp::Ge => self.raise(atom.values.first().and_then(Val::number), atom.op == CmpOp::Ge),
-            CmpOp::Lt | CmpOp::Le => self.reduce(atom.values.first().and_then(Val::number), atom.op == CmpOp::Le),
+            CmpOp::Gt | CmpOp::Ge => self.raise(
+                atom.values.first().and_then(Val::number),
+                atom.op == CmpOp::Ge,
+            ),
+            CmpOp::Lt | CmpOp::Le => self.reduce(
+                atom.values.first().and_then(Val::number),
+                atom.op == CmpOp::Le,
+            ),
             CmpOp::Contains => {}
         }
     }
 
     fn restrict(&mut self, values: &[Val]) {
         let kept = match self.allowed.take() {
-            Some(allowed) => allowed.into_iter().filter(|value| values.contains(value)).collect(),
+            Some(allowed) => allowed
+                .into_iter()
+                .filter(|value| values.contains(value))
+                .collect(),
             None => values.to_vec(),
         };
         self.allowed = Some(kept);
@@ -114,7 +132,9 @@ impl Domain {
         let Some(bound) = bound else { return };
         let tighter = match self.lower {
             None => true,
-            Some((current, current_inclusive)) => bound > current || (bound == current && !inclusive && current_inclusive),
+            Some((current, current_inclusive)) => {
+                bound > current || (bound == current && !inclusive && current_inclusive)
+            }
         };
         if tighter {
             self.lower = Some((bound, inclusive));
@@ -125,7 +145,9 @@ impl Domain {
         let Some(bound) = bound else { return };
         let tighter = match self.upper {
             None => true,
-            Some((current, current_inclusive)) => bound < current || (bound == current && !inclusive && current_inclusive),
+            Some((current, current_inclusive)) => {
+                bound < current || (bound == current && !inclusive && current_inclusive)
+            }
         };
         if tighter {
             self.upper = Some((bound, inclusive));
@@ -147,8 +169,12 @@ impl Domain {
         let Some(number) = value.number() else {
             return self.lower.is_none() && self.upper.is_none();
         };
-        let above = !self.lower.is_some_and(|(bound, inclusive)| number < bound || (!inclusive && number == bound));
-        let below = !self.upper.is_some_and(|(bound, inclusive)| number > bound || (!inclusive && number == bound));
+        let above = !self
+            .lower
+            .is_some_and(|(bound, inclusive)| number < bound || (!inclusive && number == bound));
+        let below = !self
+            .upper
+            .is_some_and(|(bound, inclusive)| number > bound || (!inclusive && number == bound));
         above && below
     }
 

@@ -36,8 +36,16 @@ fn group_pair<'a>(policy: &'a Policy, first: &'a Policy) -> Option<(&'a str, &'a
 
 fn duplicate(policy: &Policy, first: &Policy) -> Diagnostic {
     let (span, first_span, name) = match (&policy.group, &first.group) {
-        (Some(group), Some(first_group)) => (group.span, first_group.span, format!("DSL policy `{}`", group.value)),
-        _ => (policy.id.span, first.id.span, format!("policy id `{}`", policy.id.value)),
+        (Some(group), Some(first_group)) => (
+            group.span,
+            first_group.span,
+            format!("DSL policy `{}`", group.value),
+        ),
+        _ => (
+            policy.id.span,
+            first.id.span,
+            format!("policy id `{}`", policy.id.value),
+        ),
     };
     let message = format!("duplicate {name}");
     Diagnostic::error(DUPLICATE_POLICY_ID, message, span, "defined again here")

@@ -2,7 +2,10 @@
 //! literals are values of their enum, and the whole condition is a bool.
 
 use super::describe::{operand, Elem, Ty};
-use super::{BAD_CALL, CONTAINS_NON_LIST, IN_NON_LIST, MIXED_LIST, NOT_BOOLEAN, TYPE_MISMATCH, UNKNOWN_ENUM_VALUE, UNKNOWN_SIGNAL};
+use super::{
+    BAD_CALL, CONTAINS_NON_LIST, IN_NON_LIST, MIXED_LIST, NOT_BOOLEAN, TYPE_MISMATCH,
+    UNKNOWN_ENUM_VALUE, UNKNOWN_SIGNAL,
+};
 use crate::ast::{CmpOp, Expr, ExprKind, Func, Literal, Policy};
 use crate::diagnostic::Diagnostic;
 use crate::schema::Schema;
@@ -11,10 +14,15 @@ use crate::suggest;
 
 /// Type-checks the condition of `policy`.
 pub(super) fn check_condition(policy: &Policy, schema: &Schema) -> Vec<Diagnostic> {
-    let mut checker = TypeChecker { schema, diagnostics: Vec::new() };
+    let mut checker = TypeChecker {
+        schema,
+        diagnostics: Vec::new(),
+    };
     let ty = checker.expr(&policy.condition);
     if ty != Ty::Bool && ty != Ty::Error {
-        checker.diagnostics.push(not_boolean_condition(&policy.condition, &ty));
+        checker
+            .diagnostics
+            .push(not_boolean_condition(&policy.condition, &ty));
     }
     checker.diagnostics
 }
@@ -22,7 +30,12 @@ pub(super) fn check_condition(policy: &Policy, schema: &Schema) -> Vec<Diagnosti
 /// Reports `name` as an unknown signal, with the nearest schema signal as a suggestion.
 pub(super) fn unknown_signal(name: &str, span: Span, schema: &Schema) -> Diagnostic {
     let message = format!("unknown signal `{name}`");
-    let diagnostic = Diagnostic::error(UNKNOWN_SIGNAL, message, span, "not declared in the signal schema");
+    let diagnostic = Diagnostic::error(
+        UNKNOWN_SIGNAL,
+        message,
+        span,
+        "not declared in the signal schema",
+    );
     match suggest::nearest(name, schema.names()) {
         Some(nearest) => diagnostic.with_help(format!("did you mean `{nearest}`?")),
         None => diagnostic.with_help("declare the signal in signals.yaml, or fix its name"),
@@ -30,9 +43,18 @@ pub(super) fn unknown_signal(name: &str, span: Span, schema: &Schema) -> Diagnos
 }
 
 fn not_boolean_condition(condition: &Expr, ty: &Ty) -> Diagnostic {
-    let message = format!("a condition must be a bool, but {} is {}", operand(condition), ty.describe());
-    Diagnostic::error(NOT_BOOLEAN, message, condition.span, format!("this is {}", ty.describe()))
-        .with_help("compare the value, for example `risk.score > 50`, or use a bool signal")
+    let message = format!(
+        "a condition must be a bool, but {} is {}",
+        operand(condition),
+        ty.describe()
+    );
+    Diagnostic::error(
+        NOT_BOOLEAN,
+        message,
+        condition.span,
+        format!("this is {}", ty.describe()),
+    )
+    .with_help("compare the value, for example `risk.score > 50`, or use a bool signal")
 }
 
 struct TypeChecker<'a> {
@@ -58,7 +80,8 @@ impl TypeChecker<'_> {
         match self.schema.lookup(path) {
             Some(signal) => Ty::from_signal(&signal.decl.ty),
             None => {
-                self.diagnostics.push(unknown_signal(path, span, self.schema));
+                self.diagnostics
+                    .push(unknown_signal(path, span, self.schema));
                 Ty::Error
             }
         }
@@ -68,9 +91,18 @@ impl TypeChecker<'_> {
         for operand_expr in operands {
             let ty = self.expr(operand_expr);
             if ty != Ty::Bool && ty != Ty::Error {
-                let message = format!("`{keyword}` needs bool operands, but {} is {}", operand(operand_expr), ty.describe());
-                let diagnostic = Diagnostic::error(NOT_BOOLEAN, message, operand_expr.span, format!("this is {}", ty.describe()))
-                    .with_help("compare the value first, for example `risk.score > 50`");
+                let message = format!(
+                    "`{keyword}` needs bool operands, but {} is {}",
+                    operand(operand_expr),
+                    ty.describe()
+                );
+                let diagnostic = Diagnostic::error(
+                    NOT_BOOLEAN,
+                    message,
+                    operand_expr.span,
+                    format!("this is {}", ty.describe()),
+                )
+                .with_help("compare the value first, for example `risk.score > 50`");
                 self.diagnostics.push(diagnostic);
             }
         }
@@ -94,10 +126,13 @@ impl TypeChecker<'_> {
             match first {
                 None => first = Some((elem, item)),
                 Some((first_elem, first_item)) if !first_elem.fits(elem) => {
-                    self.diagnostics.push(mixed_list(item, &ty, first_item, first_elem));
+                    self.diagnostics
+                        .push(mixed_list(item, &ty, first_item, first_elem));
                     mixed = true;
                 }
-                Some((first_elem, first_item)) => first = Some((widen(first_elem, elem), first_item)),
+                Some((first_elem, first_item)) => {
+                    first = Some((widen(first_elem, elem), first_item))
+                }
             }
         }
         match (mixed, first) {
@@ -114,7 +149,13 @@ impl TypeChecker<'_> {
             return Ty::Bool;
         }
         let operator = op.value;
-        let sides = Sides { op, lhs, lhs_ty: &lhs_ty, rhs, rhs_ty: &rhs_ty };
+        let sides = Sides {
+            op,
+            lhs,
+            lhs_ty: &lhs_ty,
+            rhs,
+            rhs_ty: &rhs_ty,
+        };
         let found = match operator {
             CmpOp::Eq | CmpOp::Ne => equality(&sides),
             CmpOp::Gt | CmpOp::Ge | CmpOp::Lt | CmpOp::Le => ordering(&sides),
@@ -165,8 +206,12 @@ fn widen(a: Elem, b: Elem) -> Elem {
 }
 
 fn nested_list(item: &Expr, ty: &Ty) -> Diagnostic {
-    let message = format!("a list element must be a single value, but this is {}", ty.describe());
-    Diagnostic::error(MIXED_LIST, message, item.span, "nested list").with_help("write a flat list of strings or numbers")
+    let message = format!(
+        "a list element must be a single value, but this is {}",
+        ty.describe()
+    );
+    Diagnostic::error(MIXED_LIST, message, item.span, "nested list")
+        .with_help("write a flat list of strings or numbers")
 }
 
 fn mixed_list(item: &Expr, ty: &Ty, first: &Expr, first_elem: Elem) -> Diagnostic {
@@ -177,29 +222,52 @@ fn mixed_list(item: &Expr, ty: &Ty, first: &Expr, first_elem: Elem) -> Diagnosti
         Elem::String => Ty::String,
     };
     let message = format!("list mixes {} and {}", first_ty.describe(), ty.describe());
-    Diagnostic::error(MIXED_LIST, message, item.span, format!("this is {}", ty.describe()))
-        .with_help("every element of a list must have the same type; quote strings and leave numbers bare")
-        .with_related(first.span, format!("the first element is {}", first_ty.describe()))
+    Diagnostic::error(
+        MIXED_LIST,
+        message,
+        item.span,
+        format!("this is {}", ty.describe()),
+    )
+    .with_help(
+        "every element of a list must have the same type; quote strings and leave numbers bare",
+    )
+    .with_related(
+        first.span,
+        format!("the first element is {}", first_ty.describe()),
+    )
 }
 
 fn bad_arity(call: &Expr, func: Spanned<Func>, count: usize) -> Diagnostic {
     let name = func.value.as_str();
-    let message = format!("`{name}` takes exactly one signal path, but {count} arguments were given");
+    let message =
+        format!("`{name}` takes exactly one signal path, but {count} arguments were given");
     Diagnostic::error(BAD_CALL, message, call.span, format!("{count} arguments"))
         .with_help(format!("write `{name}(some.signal)`"))
 }
 
 fn bad_argument(arg: &Expr, func: Spanned<Func>) -> Diagnostic {
     let name = func.value.as_str();
-    let message = format!("the argument of `{name}` must be a signal path, but it is {}", operand(arg));
+    let message = format!(
+        "the argument of `{name}` must be a signal path, but it is {}",
+        operand(arg)
+    );
     Diagnostic::error(BAD_CALL, message, arg.span, "not a signal path")
         .with_help(format!("write `{name}(some.signal)` without quotes"))
 }
 
 fn bad_len(arg: &Expr, ty: &Ty) -> Diagnostic {
-    let message = format!("`len` needs a list or string signal, but {} is {}", operand(arg), ty.describe());
-    Diagnostic::error(BAD_CALL, message, arg.span, format!("this is {}", ty.describe()))
-        .with_help("compare the value itself instead of its length")
+    let message = format!(
+        "`len` needs a list or string signal, but {} is {}",
+        operand(arg),
+        ty.describe()
+    );
+    Diagnostic::error(
+        BAD_CALL,
+        message,
+        arg.span,
+        format!("this is {}", ty.describe()),
+    )
+    .with_help("compare the value itself instead of its length")
 }
 
 /// The two operands of a comparison with their types.
@@ -225,7 +293,11 @@ fn equality(sides: &Sides) -> Vec<Diagnostic> {
     }
     let fits = match (lhs, rhs) {
         (Ty::List(a), Ty::List(b)) => a.fits(*b),
-        _ => (lhs.is_numeric() && rhs.is_numeric()) || (lhs.is_stringy() && rhs.is_stringy()) || (lhs == &Ty::Bool && rhs == &Ty::Bool),
+        _ => {
+            (lhs.is_numeric() && rhs.is_numeric())
+                || (lhs.is_stringy() && rhs.is_stringy())
+                || (lhs == &Ty::Bool && rhs == &Ty::Bool)
+        }
     };
     match fits {
         true => Vec::new(),
@@ -235,12 +307,16 @@ fn equality(sides: &Sides) -> Vec<Diagnostic> {
 
 /// Reports every string literal among `candidates` that is not a value of the enum `signal`.
 fn enum_values(signal: &Expr, values: &[String], candidates: &[Expr]) -> Vec<Diagnostic> {
-    let literals = candidates.iter().filter_map(|candidate| match &candidate.kind {
-        ExprKind::Literal(Literal::String(text)) => Some((text, candidate.span)),
-        _ => None,
-    });
+    let literals = candidates
+        .iter()
+        .filter_map(|candidate| match &candidate.kind {
+            ExprKind::Literal(Literal::String(text)) => Some((text, candidate.span)),
+            _ => None,
+        });
     let unknown = literals.filter(|(text, _)| !values.contains(text));
-    unknown.map(|(text, span)| unknown_enum_value(signal, values, text, span)).collect()
+    unknown
+        .map(|(text, span)| unknown_enum_value(signal, values, text, span))
+        .collect()
 }
 
 fn unknown_enum_value(signal: &Expr, values: &[String], text: &str, span: Span) -> Diagnostic {
@@ -248,7 +324,9 @@ fn unknown_enum_value(signal: &Expr, values: &[String], text: &str, span: Span) 
     let diagnostic = Diagnostic::error(UNKNOWN_ENUM_VALUE, message, span, "not in the enum");
     let listed = values.join(", ");
     match suggest::nearest(text, values.iter().map(String::as_str)) {
-        Some(nearest) => diagnostic.with_help(format!("did you mean {nearest:?}? The values are {listed}")),
+        Some(nearest) => {
+            diagnostic.with_help(format!("did you mean {nearest:?}? The values are {listed}"))
+        }
         None => diagnostic.with_help(format!("the values are {listed}")),
     }
 }
@@ -261,16 +339,27 @@ fn ordering(sides: &Sides) -> Vec<Diagnostic> {
     };
     let (expr, ty) = offender;
     let op = sides.op.value.as_str();
-    let message = format!("`{op}` needs numbers, but {} is {}", operand(expr), ty.describe());
+    let message = format!(
+        "`{op}` needs numbers, but {} is {}",
+        operand(expr),
+        ty.describe()
+    );
     let help = match ty {
-        Ty::Enum(_) => "enum values have no order: list the values that should match with `in [...]`",
+        Ty::Enum(_) => {
+            "enum values have no order: list the values that should match with `in [...]`"
+        }
         Ty::Bool => "compare a bool with `== true` or `== false`",
         Ty::String => "compare strings with `==`, `!=`, `in` or `not in`",
         _ => "compare two numbers, or use `len(...)` for the size of a list",
     };
-    vec![Diagnostic::error(TYPE_MISMATCH, message, expr.span, format!("this is {}", ty.describe()))
-        .with_help(help)
-        .with_related(sides.op.span, format!("`{op}` orders numbers"))]
+    vec![Diagnostic::error(
+        TYPE_MISMATCH,
+        message,
+        expr.span,
+        format!("this is {}", ty.describe()),
+    )
+    .with_help(help)
+    .with_related(sides.op.span, format!("`{op}` orders numbers"))]
 }
 
 fn membership(sides: &Sides) -> Vec<Diagnostic> {
@@ -292,14 +381,27 @@ fn membership(sides: &Sides) -> Vec<Diagnostic> {
 
 fn in_non_list(sides: &Sides) -> Diagnostic {
     let op = sides.op.value.as_str();
-    let message = format!("`{op}` needs a list on the right, but {} is {}", operand(sides.rhs), sides.rhs_ty.describe());
-    Diagnostic::error(IN_NON_LIST, message, sides.rhs.span, format!("this is {}", sides.rhs_ty.describe()))
-        .with_help("write a list such as `[\"HIGH\", \"CRITICAL\"]`, or compare one value with `==`")
+    let message = format!(
+        "`{op}` needs a list on the right, but {} is {}",
+        operand(sides.rhs),
+        sides.rhs_ty.describe()
+    );
+    Diagnostic::error(
+        IN_NON_LIST,
+        message,
+        sides.rhs.span,
+        format!("this is {}", sides.rhs_ty.describe()),
+    )
+    .with_help("write a list such as `[\"HIGH\", \"CRITICAL\"]`, or compare one value with `==`")
 }
 
 fn contains(sides: &Sides) -> Vec<Diagnostic> {
     let Ty::List(elem) = sides.lhs_ty else {
-        let message = format!("`contains` needs a list on the left, but {} is {}", operand(sides.lhs), sides.lhs_ty.describe());
+        let message = format!(
+            "`contains` needs a list on the left, but {} is {}",
+            operand(sides.lhs),
+            sides.lhs_ty.describe()
+        );
         let diagnostic = Diagnostic::error(CONTAINS_NON_LIST, message, sides.lhs.span, format!("this is {}", sides.lhs_ty.describe()))
             .with_help("use `contains` on a list signal such as `actor.roles`, or compare a single value with `==`");
         return vec![diagnostic];
@@ -325,9 +427,17 @@ fn mismatch(sides: &Sides) -> Diagnostic {
         operand(sides.rhs),
         sides.rhs_ty.describe()
     );
-    Diagnostic::error(TYPE_MISMATCH, message, primary.span, format!("this is {}", primary_ty.describe()))
-        .with_help(mismatch_help(primary, other_ty))
-        .with_related(other.span, format!("{} is {}", operand(other), other_ty.describe()))
+    Diagnostic::error(
+        TYPE_MISMATCH,
+        message,
+        primary.span,
+        format!("this is {}", primary_ty.describe()),
+    )
+    .with_help(mismatch_help(primary, other_ty))
+    .with_related(
+        other.span,
+        format!("{} is {}", operand(other), other_ty.describe()),
+    )
 }
 
 fn mismatch_help(primary: &Expr, other_ty: &Ty) -> String {
@@ -340,8 +450,14 @@ fn mismatch_help(primary: &Expr, other_ty: &Ty) -> String {
         }
     }
     match other_ty {
-        Ty::Enum(values) => format!("compare with one of the quoted values {}", values.join(", ")),
-        Ty::List(_) => "use `contains` to test one element of a list, or `in` to test against a list".to_string(),
+        Ty::Enum(values) => format!(
+            "compare with one of the quoted values {}",
+            values.join(", ")
+        ),
+        Ty::List(_) => {
+            "use `contains` to test one element of a list, or `in` to test against a list"
+                .to_string()
+        }
         other => format!("compare with {}", other.describe()),
     }
 }

@@ -24,7 +24,11 @@ impl OutlineEntry {
         if self.inline.0 < self.inline.1 {
             return self.inline;
         }
-        match self.children.first().and_then(|first| outline.entry(*first)) {
+        match self
+            .children
+            .first()
+            .and_then(|first| outline.entry(*first))
+        {
             Some(first) => (first.key_range.0, self.region_end),
             None => self.continuation(outline),
         }
@@ -33,7 +37,10 @@ impl OutlineEntry {
     /// Returns the bytes of a value written on the lines below its key without being a block
     /// mapping or sequence, such as a flow list on the next line, or the key when there is none.
     fn continuation(&self, outline: &Outline) -> (usize, usize) {
-        let after_key = outline.text.get(self.key_range.1..self.region_end).unwrap_or("");
+        let after_key = outline
+            .text
+            .get(self.key_range.1..self.region_end)
+            .unwrap_or("");
         let value = after_key.trim_start_matches(|c: char| c == ':' || c.is_whitespace());
         let start = self.region_end - value.len();
         match start < self.region_end && self.key.is_some() {
@@ -62,9 +69,11 @@ impl Outline {
     /// Returns the first child of `parent` whose key is `key`.
     pub fn child(&self, parent: usize, key: &str) -> Option<usize> {
         let parent = self.entry(parent)?;
-        parent.children.iter().copied().find(|&child| {
-            self.entry(child).and_then(|entry| entry.key.as_deref()) == Some(key)
-        })
+        parent
+            .children
+            .iter()
+            .copied()
+            .find(|&child| self.entry(child).and_then(|entry| entry.key.as_deref()) == Some(key))
     }
 
     /// Returns the sequence items directly below `parent`, in order.
@@ -85,9 +94,9 @@ impl Outline {
                     continue;
                 };
                 let earlier = entry.children.iter().take(position).copied();
-                let first = earlier.into_iter().find(|&other| {
-                    self.entry(other).and_then(|e| e.key.as_deref()) == Some(key)
-                });
+                let first = earlier
+                    .into_iter()
+                    .find(|&other| self.entry(other).and_then(|e| e.key.as_deref()) == Some(key));
                 if let Some(first) = first {
                     duplicates.push((child, first));
                 }
@@ -107,7 +116,11 @@ pub fn outline(text: &str) -> Outline {
         region_end: text.len(),
         children: Vec::new(),
     };
-    let mut builder = Builder { text, entries: vec![root], stack: Vec::new() };
+    let mut builder = Builder {
+        text,
+        entries: vec![root],
+        stack: Vec::new(),
+    };
     let lines = line_ranges(text);
     let mut index = 0;
     while let Some(&(start, end)) = lines.get(index) {
@@ -115,7 +128,10 @@ pub fn outline(text: &str) -> Outline {
         let consumed = builder.line(start, end, lines.get(index..).unwrap_or(&[]));
         index += consumed;
     }
-    Outline { entries: builder.entries, text: text.to_string() }
+    Outline {
+        entries: builder.entries,
+        text: text.to_string(),
+    }
 }
 
 /// Byte ranges of the lines of `text`, without their line breaks.
@@ -188,7 +204,14 @@ impl Builder<'_> {
         consumed
     }
 
-    fn add(&mut self, parent: usize, indent: usize, parsed: &ParsedLine, inline: (usize, usize), region_end: usize) -> usize {
+    fn add(
+        &mut self,
+        parent: usize,
+        indent: usize,
+        parsed: &ParsedLine,
+        inline: (usize, usize),
+        region_end: usize,
+    ) -> usize {
         let index = self.entries.len();
         self.entries.push(OutlineEntry {
             key: parsed.key.clone(),
@@ -222,7 +245,12 @@ impl Builder<'_> {
 
     /// Returns the inline value range, the number of following lines it spans and the end of
     /// the last such line.
-    fn inline_value(&self, indent: usize, inline: (usize, usize), rest: &[(usize, usize)]) -> ((usize, usize), usize, usize) {
+    fn inline_value(
+        &self,
+        indent: usize,
+        inline: (usize, usize),
+        rest: &[(usize, usize)],
+    ) -> ((usize, usize), usize, usize) {
         let text = self.text.get(inline.0..inline.1).unwrap_or("");
         if text.starts_with('|') || text.starts_with('>') {
             let consumed = self.block_scalar_lines(indent, rest);
@@ -343,7 +371,12 @@ fn parse_item(content: &str, offset: usize) -> ParsedLine {
         false => parse_key(value, value_offset).map(Box::new),
     };
     let inline = trim_value(value, value_offset);
-    ParsedLine { key: None, key_range: (offset, offset + 1), inline, nested }
+    ParsedLine {
+        key: None,
+        key_range: (offset, offset + 1),
+        inline,
+        nested,
+    }
 }
 
 fn parse_key(content: &str, offset: usize) -> Option<ParsedLine> {
@@ -362,7 +395,12 @@ fn parse_key(content: &str, offset: usize) -> Option<ParsedLine> {
     let value_start = content.len() - rest.len();
     let value = rest.trim_start_matches([' ', '\t']);
     let inline = trim_value(value, offset + value_start + (rest.len() - value.len()));
-    Some(ParsedLine { key: Some(key), key_range: (offset, offset + key_len), inline, nested: None })
+    Some(ParsedLine {
+        key: Some(key),
+        key_range: (offset, offset + key_len),
+        inline,
+        nested: None,
+    })
 }
 
 /// Returns the key of a plain (unquoted) key and its length in bytes.
@@ -372,7 +410,9 @@ fn plain_key(content: &str) -> Option<(String, usize)> {
         if c == '#' && previous == ' ' {
             return None;
         }
-        let next = content.get(position + 1..).and_then(|rest| rest.chars().next());
+        let next = content
+            .get(position + 1..)
+            .and_then(|rest| rest.chars().next());
         if c == ':' && matches!(next, None | Some(' ' | '\t')) {
             let key = content.get(..position)?.trim_end();
             return Some((key.to_string(), key.len()));

@@ -1,4 +1,9 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use super::*;
 
@@ -7,7 +12,11 @@ fn text_of(text: &str, span: Span) -> &str {
 }
 
 fn map_entry<'a>(node: &'a Node, key: &str) -> &'a Entry {
-    node.as_map().unwrap().iter().find(|entry| entry.key.value == key).unwrap()
+    node.as_map()
+        .unwrap()
+        .iter()
+        .find(|entry| entry.key.value == key)
+        .unwrap()
 }
 
 #[test]
@@ -33,7 +42,11 @@ fn block_mapping_spans() {
 fn block_sequence_spans() {
     let text = "override_roles:\n- ReleaseManager\n- SecurityOfficer\nlist:\n  - a: 1\n    b: 2\n  - a: 3\n";
     let root = parse(text, SourceId(0)).unwrap();
-    let roles = map_entry(&root, "override_roles").value.as_seq().unwrap().to_vec();
+    let roles = map_entry(&root, "override_roles")
+        .value
+        .as_seq()
+        .unwrap()
+        .to_vec();
     assert_eq!(text_of(text, roles[1].span), "SecurityOfficer");
     let list = map_entry(&root, "list").value.as_seq().unwrap().to_vec();
     let b = map_entry(&list[0], "b");
@@ -92,7 +105,10 @@ fn block_scalar_lines_are_not_keys() {
 #[test]
 fn empty_text_is_null() {
     assert_eq!(parse("", SourceId(0)).unwrap().value, Value::Null);
-    assert_eq!(parse("# nothing\n", SourceId(0)).unwrap().value, Value::Null);
+    assert_eq!(
+        parse("# nothing\n", SourceId(0)).unwrap().value,
+        Value::Null
+    );
 }
 
 #[test]

@@ -3,7 +3,9 @@
 
 use super::{finish, map_error, MapError, CODES};
 use crate::diagnostic::Diagnostic;
-use crate::located_yaml::read::{expect_map, expect_string_list, get, parse_source, push_err, require, unknown_keys};
+use crate::located_yaml::read::{
+    expect_map, expect_string_list, get, parse_source, push_err, require, unknown_keys,
+};
 use crate::located_yaml::{Entry, Node, Value};
 use crate::span::{SourceId, SourceMap, Span, Spanned};
 
@@ -27,18 +29,24 @@ impl Member {
     /// Whether this entry names the account id, or the email ignoring ASCII case.
     fn is(&self, account_id: &str, email: &str) -> bool {
         let id = self.id.value.as_str();
-        (!account_id.is_empty() && id == account_id) || (!email.is_empty() && id.eq_ignore_ascii_case(email))
+        (!account_id.is_empty() && id == account_id)
+            || (!email.is_empty() && id.eq_ignore_ascii_case(email))
     }
 }
 
 impl RoleMap {
     /// Parses and validates source `id`. `Ok` carries the warnings; `Err` carries every error and
     /// warning.
-    pub fn parse(sources: &SourceMap, id: SourceId) -> Result<(RoleMap, Vec<Diagnostic>), Vec<Diagnostic>> {
+    pub fn parse(
+        sources: &SourceMap,
+        id: SourceId,
+    ) -> Result<(RoleMap, Vec<Diagnostic>), Vec<Diagnostic>> {
         let root = parse_source(sources, id, CODES)?;
         let mut diagnostics = Vec::new();
         let map = read_map(&root, &mut diagnostics);
-        let has_error = diagnostics.iter().any(|d| d.severity == crate::diagnostic::Severity::Error);
+        let has_error = diagnostics
+            .iter()
+            .any(|d| d.severity == crate::diagnostic::Severity::Error);
         if let (Some(map), false) = (&map, has_error) {
             diagnostics.extend(map.unused_override_roles());
         }
@@ -63,7 +71,10 @@ impl RoleMap {
     /// case), without repeats, in file order. Empty arguments match nothing.
     pub fn roles_of(&self, account_id: &str, email: &str) -> Vec<String> {
         let mut roles: Vec<String> = Vec::new();
-        let matching = self.members.iter().filter(|member| member.is(account_id, email));
+        let matching = self
+            .members
+            .iter()
+            .filter(|member| member.is(account_id, email));
         for role in matching.flat_map(|member| &member.roles) {
             if !roles.contains(&role.value) {
                 roles.push(role.value.clone());
@@ -74,12 +85,21 @@ impl RoleMap {
 
     /// Whether any of `roles` is an override role.
     pub fn may_override(&self, roles: &[String]) -> bool {
-        roles.iter().any(|role| self.override_roles.iter().any(|allowed| &allowed.value == role))
+        roles.iter().any(|role| {
+            self.override_roles
+                .iter()
+                .any(|allowed| &allowed.value == role)
+        })
     }
 
     /// Warns about override roles that no member holds: nobody could use them.
     fn unused_override_roles(&self) -> Vec<Diagnostic> {
-        let held = |role: &str| self.members.iter().flat_map(|m| &m.roles).any(|r| r.value == role);
+        let held = |role: &str| {
+            self.members
+                .iter()
+                .flat_map(|m| &m.roles)
+                .any(|r| r.value == role)
+        };
         let unused = self.override_roles.iter().filter(|role| !held(&role.value));
         unused.map(unused_override_role).collect()
     }
@@ -87,8 +107,13 @@ impl RoleMap {
 
 fn unused_override_role(role: &Spanned<String>) -> Diagnostic {
     let message = format!("override role `{}` is held by no member", role.value);
-    Diagnostic::warning(UNUSED_OVERRIDE_ROLE, message, role.span, "no member has this role")
-        .with_help("give the role to someone under `members:`, or check its spelling")
+    Diagnostic::warning(
+        UNUSED_OVERRIDE_ROLE,
+        message,
+        role.span,
+        "no member has this role",
+    )
+    .with_help("give the role to someone under `members:`, or check its spelling")
 }
 
 fn read_map(root: &Node, diagnostics: &mut Vec<Diagnostic>) -> Option<RoleMap> {
@@ -97,15 +122,32 @@ fn read_map(root: &Node, diagnostics: &mut Vec<Diagnostic>) -> Option<RoleMap> {
         return None;
     }
     let entries = push_err(expect_map(root, "the role map", CODES), diagnostics)?;
-    diagnostics.extend(unknown_keys(entries, &["members", "override_roles"], "the role map", CODES));
-    let members = push_err(require(entries, "members", "the role map", root.span, CODES), diagnostics)?;
+    diagnostics.extend(unknown_keys(
+        entries,
+        &["members", "override_roles"],
+        "the role map",
+        CODES,
+    ));
+    let members = push_err(
+        require(entries, "members", "the role map", root.span, CODES),
+        diagnostics,
+    )?;
     let members = push_err(expect_map(&members.value, "`members`", CODES), diagnostics)?;
-    let members = members.iter().filter_map(|member| read_member(member, diagnostics)).collect();
+    let members = members
+        .iter()
+        .filter_map(|member| read_member(member, diagnostics))
+        .collect();
     let override_roles = match get(entries, "override_roles") {
-        Some(entry) => push_err(expect_string_list(&entry.value, "`override_roles`", CODES), diagnostics)?,
+        Some(entry) => push_err(
+            expect_string_list(&entry.value, "`override_roles`", CODES),
+            diagnostics,
+        )?,
         None => Vec::new(),
     };
-    Some(RoleMap { members, override_roles })
+    Some(RoleMap {
+        members,
+        override_roles,
+    })
 }
 
 fn empty_file(span: Span) -> Diagnostic {
@@ -116,5 +158,8 @@ fn empty_file(span: Span) -> Diagnostic {
 fn read_member(entry: &Entry, diagnostics: &mut Vec<Diagnostic>) -> Option<Member> {
     let what = format!("the roles of `{}`", entry.key.value);
     let roles = push_err(expect_string_list(&entry.value, &what, CODES), diagnostics)?;
-    Some(Member { id: entry.key.clone(), roles })
+    Some(Member {
+        id: entry.key.clone(),
+        roles,
+    })
 }

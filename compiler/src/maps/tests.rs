@@ -1,4 +1,9 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use super::*;
 use crate::span::{SourceMap, Span};
@@ -30,15 +35,32 @@ fn strings(list: &[&str]) -> Vec<String> {
 #[test]
 fn lookup_prefers_transition_id() {
     let map = TransitionMap::parse_str(TRANSITIONS).unwrap();
-    let found = map.lookup("PRODUCTION", "OPS", "31", "Ready for Release", "Done", "Deploy");
+    let found = map.lookup(
+        "PRODUCTION",
+        "OPS",
+        "31",
+        "Ready for Release",
+        "Done",
+        "Deploy",
+    );
     assert_eq!(found, Some(strings(&["SEC-PR-002"]).as_slice()));
 }
 
 #[test]
 fn lookup_uses_statuses_then_name() {
     let map = TransitionMap::parse_str(TRANSITIONS).unwrap();
-    let by_status = map.lookup("PRODUCTION", "OPS", "99", " Ready for Release", "DONE", "Deploy");
-    assert_eq!(by_status, Some(strings(&["SEC-PR-001", "SOC2_CC8"]).as_slice()));
+    let by_status = map.lookup(
+        "PRODUCTION",
+        "OPS",
+        "99",
+        " Ready for Release",
+        "DONE",
+        "Deploy",
+    );
+    assert_eq!(
+        by_status,
+        Some(strings(&["SEC-PR-001", "SOC2_CC8"]).as_slice())
+    );
     let by_name = map.lookup("PRODUCTION", "OPS", "", "In Review", "Done", "deploy");
     assert_eq!(by_name, Some(strings(&["NAME-ONLY"]).as_slice()));
 }
@@ -47,7 +69,10 @@ fn lookup_uses_statuses_then_name() {
 fn lookup_prefers_project_table() {
     let map = TransitionMap::parse_str(TRANSITIONS).unwrap();
     let pay = map.lookup("PRODUCTION", "PAY", "", "Ready for Release", "Done", "");
-    assert_eq!(pay, Some(strings(&["SEC-PR-001", "HIPAA_164_312"]).as_slice()));
+    assert_eq!(
+        pay,
+        Some(strings(&["SEC-PR-001", "HIPAA_164_312"]).as_slice())
+    );
     let fallback = map.lookup("PRODUCTION", "PAY", "31", "", "", "");
     assert_eq!(fallback, Some(strings(&["SEC-PR-002"]).as_slice()));
 }
@@ -57,14 +82,20 @@ fn lookup_misses() {
     let map = TransitionMap::parse_str(TRANSITIONS).unwrap();
     assert_eq!(map.lookup("DEV", "PAY", "31", "", "", ""), None);
     assert_eq!(map.lookup("PRODUCTION", "PAY", "", "", "", ""), None);
-    assert_eq!(map.lookup("STAGING", "X", "31", "", "", ""), Some(strings(&["STAGING-ONLY"]).as_slice()));
+    assert_eq!(
+        map.lookup("STAGING", "X", "31", "", "", ""),
+        Some(strings(&["STAGING-ONLY"]).as_slice())
+    );
 }
 
 #[test]
 fn unknown_environment_suggests() {
     let text = "transitions:\n  PROD:\n    DEFAULT:\n      \"31\": [A]\n";
     let error = TransitionMap::parse_str(text).unwrap_err().to_string();
-    assert!(error.contains("line 2, column 3: unknown environment `PROD`"), "{error}");
+    assert!(
+        error.contains("line 2, column 3: unknown environment `PROD`"),
+        "{error}"
+    );
     assert!(error.contains("did you mean `PRODUCTION`?"), "{error}");
 }
 
@@ -75,9 +106,18 @@ fn transition_map_shape_errors() {
     let id = sources.add("t.yaml", text);
     let errors = TransitionMap::parse(&sources, id).unwrap_err();
     let codes: Vec<&str> = errors.iter().map(|d| d.code).collect();
-    assert!(codes.contains(&"releasegate::maps::unknown_key"), "{codes:?}");
-    assert!(codes.contains(&"releasegate::maps::wrong_type"), "{codes:?}");
-    assert!(codes.contains(&"releasegate::maps::bad_transition_key"), "{codes:?}");
+    assert!(
+        codes.contains(&"releasegate::maps::unknown_key"),
+        "{codes:?}"
+    );
+    assert!(
+        codes.contains(&"releasegate::maps::wrong_type"),
+        "{codes:?}"
+    );
+    assert!(
+        codes.contains(&"releasegate::maps::bad_transition_key"),
+        "{codes:?}"
+    );
 }
 
 #[test]
@@ -94,9 +134,18 @@ fn duplicate_transition_key() {
 #[test]
 fn roles_of_matches_id_and_email() {
     let map = RoleMap::parse_str(ROLES).unwrap();
-    assert_eq!(map.roles_of("712020:5f1e-release-manager", ""), strings(&["ReleaseManager"]));
-    assert_eq!(map.roles_of("nobody", "Rita@Example.com"), strings(&["ReleaseManager", "Engineer"]));
-    assert_eq!(map.roles_of("5b10ac8d82e05b22cc7d4ef5", "rita@example.com"), strings(&["ReleaseManager", "Engineer"]));
+    assert_eq!(
+        map.roles_of("712020:5f1e-release-manager", ""),
+        strings(&["ReleaseManager"])
+    );
+    assert_eq!(
+        map.roles_of("nobody", "Rita@Example.com"),
+        strings(&["ReleaseManager", "Engineer"])
+    );
+    assert_eq!(
+        map.roles_of("5b10ac8d82e05b22cc7d4ef5", "rita@example.com"),
+        strings(&["ReleaseManager", "Engineer"])
+    );
     assert!(map.roles_of("", "").is_empty());
 }
 

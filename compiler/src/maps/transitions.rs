@@ -3,7 +3,9 @@
 use super::{finish, map_error, MapError, CODES};
 use crate::ast::Policy;
 use crate::diagnostic::Diagnostic;
-use crate::located_yaml::read::{expect_map, expect_string_list, parse_source, push_err, require, unknown_keys};
+use crate::located_yaml::read::{
+    expect_map, expect_string_list, parse_source, push_err, require, unknown_keys,
+};
 use crate::located_yaml::{Entry, Node, Value};
 use crate::span::{SourceId, SourceMap, Span, Spanned};
 use crate::suggest;
@@ -60,7 +62,10 @@ impl TransitionEntry {
 impl TransitionMap {
     /// Parses and validates source `id`. `Ok` carries the warnings; `Err` carries every error and
     /// warning. Policy references are checked separately by [`TransitionMap::check_references`].
-    pub fn parse(sources: &SourceMap, id: SourceId) -> Result<(TransitionMap, Vec<Diagnostic>), Vec<Diagnostic>> {
+    pub fn parse(
+        sources: &SourceMap,
+        id: SourceId,
+    ) -> Result<(TransitionMap, Vec<Diagnostic>), Vec<Diagnostic>> {
         let (map, diagnostics) = TransitionMap::parse_partial(sources, id);
         finish(map, diagnostics)
     }
@@ -68,7 +73,10 @@ impl TransitionMap {
     /// Parses source `id` and returns every diagnostic with whatever part of the map could be
     /// read, so that `releasegate check` can still check the policy references of a map that has
     /// other errors. Entries with errors are left out of the map.
-    pub fn parse_partial(sources: &SourceMap, id: SourceId) -> (Option<TransitionMap>, Vec<Diagnostic>) {
+    pub fn parse_partial(
+        sources: &SourceMap,
+        id: SourceId,
+    ) -> (Option<TransitionMap>, Vec<Diagnostic>) {
         let root = match parse_source(sources, id, CODES) {
             Ok(root) => root,
             Err(diagnostics) => return (None, diagnostics),
@@ -104,16 +112,40 @@ impl TransitionMap {
         target_status: &str,
         transition_name: &str,
     ) -> Option<&[String]> {
-        let table = self.environments.iter().find(|table| table.name.value == environment)?;
-        let query = Query { id: transition_id.trim(), source: source_status.trim(), target: target_status.trim(), name: transition_name.trim() };
-        let project = table.project(project_key).and_then(|project| project.find(&query));
-        project.or_else(|| table.project(DEFAULT_PROJECT).and_then(|project| project.find(&query)))
+        let table = self
+            .environments
+            .iter()
+            .find(|table| table.name.value == environment)?;
+        let query = Query {
+            id: transition_id.trim(),
+            source: source_status.trim(),
+            target: target_status.trim(),
+            name: transition_name.trim(),
+        };
+        let project = table
+            .project(project_key)
+            .and_then(|project| project.find(&query));
+        project.or_else(|| {
+            table
+                .project(DEFAULT_PROJECT)
+                .and_then(|project| project.find(&query))
+        })
     }
 
     /// Iterates over every policy reference with its span.
     pub fn references(&self) -> impl Iterator<Item = (&str, Span)> {
-        let entries = self.environments.iter().flat_map(|e| &e.projects).flat_map(|p| &p.entries);
-        entries.flat_map(|entry| entry.policies.iter().map(String::as_str).zip(entry.policy_spans.iter().copied()))
+        let entries = self
+            .environments
+            .iter()
+            .flat_map(|e| &e.projects)
+            .flat_map(|p| &p.entries);
+        entries.flat_map(|entry| {
+            entry
+                .policies
+                .iter()
+                .map(String::as_str)
+                .zip(entry.policy_spans.iter().copied())
+        })
     }
 
     /// Reports every reference that matches no policy (see `vm::decision::policy_ref_matches`),
@@ -121,9 +153,13 @@ impl TransitionMap {
     pub fn check_references(&self, policies: &[Policy]) -> Vec<Diagnostic> {
         let names = reference_names(policies);
         let unknown = self.references().filter(|(reference, _)| {
-            !policies.iter().any(|policy| vm::decision::policy_ref_matches(reference, &policy.id.value))
+            !policies
+                .iter()
+                .any(|policy| vm::decision::policy_ref_matches(reference, &policy.id.value))
         });
-        unknown.map(|(reference, span)| unknown_policy(reference, span, &names)).collect()
+        unknown
+            .map(|(reference, span)| unknown_policy(reference, span, &names))
+            .collect()
     }
 }
 
@@ -146,7 +182,8 @@ fn unknown_policy(reference: &str, span: Span, names: &[&str]) -> Diagnostic {
     let diagnostic = Diagnostic::error(UNKNOWN_POLICY, message, span, "no policy has this id");
     match suggest::nearest(reference, names.iter().copied()) {
         Some(nearest) => diagnostic.with_help(format!("did you mean `{nearest}`?")),
-        None => diagnostic.with_help("use a policy_id, or the name of a DSL policy to run all of its rules"),
+        None => diagnostic
+            .with_help("use a policy_id, or the name of a DSL policy to run all of its rules"),
     }
 }
 
@@ -166,18 +203,25 @@ struct Query<'a> {
 
 impl EnvironmentTable {
     fn project(&self, key: &str) -> Option<&ProjectTable> {
-        self.projects.iter().find(|project| project.key.value == key)
+        self.projects
+            .iter()
+            .find(|project| project.key.value == key)
     }
 }
 
 impl ProjectTable {
     fn find(&self, query: &Query) -> Option<&[String]> {
-        let by_id = |entry: &&TransitionEntry| !query.id.is_empty() && entry.key.value.trim() == query.id;
+        let by_id =
+            |entry: &&TransitionEntry| !query.id.is_empty() && entry.key.value.trim() == query.id;
         let by_statuses = |entry: &&TransitionEntry| {
             let same = |a: &str, b: &str| !b.is_empty() && a.eq_ignore_ascii_case(b);
-            entry.status_pair().is_some_and(|(source, target)| same(source, query.source) && same(target, query.target))
+            entry.status_pair().is_some_and(|(source, target)| {
+                same(source, query.source) && same(target, query.target)
+            })
         };
-        let by_name = |entry: &&TransitionEntry| !query.name.is_empty() && entry.key.value.trim().eq_ignore_ascii_case(query.name);
+        let by_name = |entry: &&TransitionEntry| {
+            !query.name.is_empty() && entry.key.value.trim().eq_ignore_ascii_case(query.name)
+        };
         let found = self.entries.iter().find(by_id);
         let found = found.or_else(|| self.entries.iter().find(by_statuses));
         let found = found.or_else(|| self.entries.iter().find(by_name));
@@ -191,10 +235,30 @@ fn read_map(root: &Node, diagnostics: &mut Vec<Diagnostic>) -> Option<Transition
         return None;
     }
     let entries = push_err(expect_map(root, "the transition map", CODES), diagnostics)?;
-    diagnostics.extend(unknown_keys(entries, &["transitions"], "the transition map", CODES));
-    let transitions = push_err(require(entries, "transitions", "the transition map", root.span, CODES), diagnostics)?;
-    let environments = push_err(expect_map(&transitions.value, "`transitions`", CODES), diagnostics)?;
-    let environments = environments.iter().filter_map(|entry| read_environment(entry, diagnostics)).collect();
+    diagnostics.extend(unknown_keys(
+        entries,
+        &["transitions"],
+        "the transition map",
+        CODES,
+    ));
+    let transitions = push_err(
+        require(
+            entries,
+            "transitions",
+            "the transition map",
+            root.span,
+            CODES,
+        ),
+        diagnostics,
+    )?;
+    let environments = push_err(
+        expect_map(&transitions.value, "`transitions`", CODES),
+        diagnostics,
+    )?;
+    let environments = environments
+        .iter()
+        .filter_map(|entry| read_environment(entry, diagnostics))
+        .collect();
     Some(TransitionMap { environments })
 }
 
@@ -209,16 +273,29 @@ fn read_environment(entry: &Entry, diagnostics: &mut Vec<Diagnostic>) -> Option<
     }
     let what = format!("environment `{}`", entry.key.value);
     let projects = push_err(expect_map(&entry.value, &what, CODES), diagnostics)?;
-    let projects = projects.iter().filter_map(|project| read_project(project, diagnostics)).collect();
-    Some(EnvironmentTable { name: entry.key.clone(), projects })
+    let projects = projects
+        .iter()
+        .filter_map(|project| read_project(project, diagnostics))
+        .collect();
+    Some(EnvironmentTable {
+        name: entry.key.clone(),
+        projects,
+    })
 }
 
 fn unknown_environment(name: &Spanned<String>) -> Diagnostic {
     let message = format!("unknown environment `{}`", name.value);
-    let diagnostic = Diagnostic::error(UNKNOWN_ENVIRONMENT, message, name.span, "not an environment");
+    let diagnostic = Diagnostic::error(
+        UNKNOWN_ENVIRONMENT,
+        message,
+        name.span,
+        "not an environment",
+    );
     let allowed = ENVIRONMENTS.join(", ");
     match suggest_environment(&name.value) {
-        Some(nearest) => diagnostic.with_help(format!("did you mean `{nearest}`? Environments are {allowed}")),
+        Some(nearest) => diagnostic.with_help(format!(
+            "did you mean `{nearest}`? Environments are {allowed}"
+        )),
         None => diagnostic.with_help(format!("environments are {allowed}")),
     }
 }
@@ -230,16 +307,30 @@ fn suggest_environment(name: &str) -> Option<&'static str> {
         return Some(nearest);
     }
     let upper = name.to_ascii_uppercase();
-    let shared = |candidate: &&str| upper.chars().zip(candidate.chars()).take_while(|(a, b)| a == b).count();
-    let best = ENVIRONMENTS.iter().max_by_key(|candidate| shared(candidate))?;
+    let shared = |candidate: &&str| {
+        upper
+            .chars()
+            .zip(candidate.chars())
+            .take_while(|(a, b)| a == b)
+            .count()
+    };
+    let best = ENVIRONMENTS
+        .iter()
+        .max_by_key(|candidate| shared(candidate))?;
     (shared(best) >= 3).then_some(*best)
 }
 
 fn read_project(entry: &Entry, diagnostics: &mut Vec<Diagnostic>) -> Option<ProjectTable> {
     let what = format!("project `{}`", entry.key.value);
     let transitions = push_err(expect_map(&entry.value, &what, CODES), diagnostics)?;
-    let entries = transitions.iter().filter_map(|transition| read_transition(transition, diagnostics)).collect();
-    Some(ProjectTable { key: entry.key.clone(), entries })
+    let entries = transitions
+        .iter()
+        .filter_map(|transition| read_transition(transition, diagnostics))
+        .collect();
+    Some(ProjectTable {
+        key: entry.key.clone(),
+        entries,
+    })
 }
 
 fn read_transition(entry: &Entry, diagnostics: &mut Vec<Diagnostic>) -> Option<TransitionEntry> {
@@ -251,8 +342,15 @@ fn read_transition(entry: &Entry, diagnostics: &mut Vec<Diagnostic>) -> Option<T
     }
     diagnostics.extend(duplicate_references(&references));
     let policy_spans = references.iter().map(|reference| reference.span).collect();
-    let policies = references.into_iter().map(|reference| reference.value).collect();
-    Some(TransitionEntry { key: entry.key.clone(), policies, policy_spans })
+    let policies = references
+        .into_iter()
+        .map(|reference| reference.value)
+        .collect();
+    Some(TransitionEntry {
+        key: entry.key.clone(),
+        policies,
+        policy_spans,
+    })
 }
 
 fn check_transition_key(key: &Spanned<String>, diagnostics: &mut Vec<Diagnostic>) {
@@ -262,27 +360,46 @@ fn check_transition_key(key: &Spanned<String>, diagnostics: &mut Vec<Diagnostic>
     });
     if text.is_empty() || broken_pair {
         let message = format!("invalid transition key `{}`", key.value);
-        let diagnostic = Diagnostic::error(BAD_TRANSITION_KEY, message, key.span, "not an id, a name or `Source -> Target`")
-            .with_help("write a transition id such as \"31\", a name, or \"Source status -> Target status\"");
+        let diagnostic = Diagnostic::error(
+            BAD_TRANSITION_KEY,
+            message,
+            key.span,
+            "not an id, a name or `Source -> Target`",
+        )
+        .with_help(
+            "write a transition id such as \"31\", a name, or \"Source status -> Target status\"",
+        );
         diagnostics.push(diagnostic);
     }
 }
 
 fn empty_policy_list(entry: &Entry) -> Diagnostic {
     let message = format!("transition `{}` runs no policies", entry.key.value);
-    Diagnostic::warning(EMPTY_POLICY_LIST, message, entry.value.span, "empty list")
-        .with_help("list policy ids, or remove the entry; an unmapped transition gives NO_POLICIES_MAPPED")
+    Diagnostic::warning(EMPTY_POLICY_LIST, message, entry.value.span, "empty list").with_help(
+        "list policy ids, or remove the entry; an unmapped transition gives NO_POLICIES_MAPPED",
+    )
 }
 
 fn duplicate_references(references: &[Spanned<String>]) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     for (position, reference) in references.iter().enumerate() {
-        let earlier = references.iter().take(position).find(|other| other.value == reference.value);
+        let earlier = references
+            .iter()
+            .take(position)
+            .find(|other| other.value == reference.value);
         if let Some(first) = earlier {
-            let message = format!("policy `{}` is listed twice for this transition", reference.value);
-            let diagnostic = Diagnostic::warning(DUPLICATE_REFERENCE, message, reference.span, "listed again here")
-                .with_help("remove the repeated entry; a policy runs once per check")
-                .with_related(first.span, "first listed here");
+            let message = format!(
+                "policy `{}` is listed twice for this transition",
+                reference.value
+            );
+            let diagnostic = Diagnostic::warning(
+                DUPLICATE_REFERENCE,
+                message,
+                reference.span,
+                "listed again here",
+            )
+            .with_help("remove the repeated entry; a policy runs once per check")
+            .with_related(first.span, "first listed here");
             diagnostics.push(diagnostic);
         }
     }
