@@ -261,3 +261,19 @@ proptest! {
         render_everything(&checked.sources, &checked.diagnostics);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn pipeline_never_panics_on_arbitrary_text(
+        text in "(?s).{0,300}",
+        extension in prop::sample::select(vec!["yaml", "json", "rgl"]),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(format!("policy.{extension}")), &text).unwrap();
+        let schema = repo().join("policies/signals.yaml");
+        let checked = check_paths(&[dir.path()], &schema).unwrap();
+        render_everything(&checked.sources, &checked.diagnostics);
+    }
+}
