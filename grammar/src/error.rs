@@ -36,10 +36,10 @@ pub struct ParseError {
     pub expected: String,
     /// The input found instead, such as "`=`", "the word `whne`" or "end of input".
     pub found: String,
-    /// The replacement for an unknown operator, such as `==` for `=`.
+    /// The replacement for an unknown operator (`==` for `=`), or for an unknown keyword the
+    /// nearest valid keyword by edit distance (`when` for `whne`), when one is close enough.
     pub suggestion: Option<String>,
-    /// For [`ParseErrorKind::UnknownKeyword`]: the keywords valid at this position. The caller
-    /// picks the nearest one as a "did you mean" suggestion.
+    /// For [`ParseErrorKind::UnknownKeyword`]: the keywords valid at this position.
     pub keywords: Vec<&'static str>,
     /// The word found, for an unknown keyword.
     pub word: Option<String>,
@@ -243,6 +243,7 @@ fn word_error(rest: &str, pos: usize, expected: String, positives: &[Rule]) -> P
     let mut error = ParseError::new(ParseErrorKind::UnknownKeyword, span, format!("unknown keyword `{word}`"));
     error.expected = expected;
     error.found = found;
+    error.suggestion = crate::suggest::nearest(word, keywords.iter().copied()).map(str::to_owned);
     error.keywords = keywords;
     error.word = Some(word.to_owned());
     error

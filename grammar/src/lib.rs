@@ -14,6 +14,7 @@ mod error;
 mod expected;
 mod parser;
 mod scan;
+pub mod suggest;
 mod unescape;
 
 use pest::Parser as _;

@@ -146,6 +146,7 @@ fn keyword_errors_list_candidates() {
     assert_eq!(error.kind, ParseErrorKind::UnknownKeyword);
     assert_eq!(error.word.as_deref(), Some("whne"));
     assert!(error.keywords.contains(&"when"));
+    assert_eq!(error.suggestion.as_deref(), Some("when"));
     assert_eq!(error.expected, "`require`, `when` or `}`");
     assert_eq!(error.message(), "unknown keyword `whne`");
 }

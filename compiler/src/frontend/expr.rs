@@ -113,8 +113,7 @@ fn describe_parse_error(error: &ParseError) -> (&'static str, String, String) {
 }
 
 fn keyword_help(error: &ParseError) -> String {
-    let word = error.word.as_deref().unwrap_or("");
-    match nearest(word, error.keywords.iter().copied()) {
+    match &error.suggestion {
         Some(keyword) => format!("did you mean `{keyword}`?"),
         None => format!("expected {} here", error.expected),
     }
