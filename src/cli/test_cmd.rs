@@ -100,7 +100,7 @@ pub fn run(args: TestArgs) -> Exit {
     let mut suites = Vec::new();
     for file in &files {
         match read_suite(file) {
-            Ok(suite) => suites.push((relative_name(&file.display().to_string(), &[args.dir.clone()]), suite)),
+            Ok(suite) => suites.push((relative_name(&file.display().to_string(), std::slice::from_ref(&args.dir)), suite)),
             Err(message) => return usage(&message),
         }
     }
