@@ -152,7 +152,7 @@ fn literal_val(literal: &Literal) -> Val {
     }
 }
 
-/// A list literal; integers and decimals together become numbers.
+/// Evaluates a list literal; integers and decimals together become numbers.
 fn list_val(items: &[Expr]) -> Result<Val, Fault> {
     let literals: Vec<Val> = items
         .iter()
@@ -265,7 +265,7 @@ fn within(lhs: &Val, rhs: &Val) -> Result<bool, Fault> {
     Ok(any)
 }
 
-/// Whether the scalar `item` is an element of `collection` (a substring for two strings).
+/// Returns whether the scalar `item` is an element of `collection` (a substring for two strings).
 fn element_of(item: &Val, collection: &Val) -> Result<bool, Fault> {
     let empty_literal = match collection {
         Val::Nums(v) => v.is_empty(),

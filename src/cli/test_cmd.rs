@@ -131,7 +131,7 @@ fn obtain_bundle(args: &TestArgs) -> Result<Bundle, Exit> {
     }
 }
 
-/// Every `*.test.yaml` file under `dir`, sorted by path; `dir` may itself be one file.
+/// Lists every `*.test.yaml` file under `dir`, sorted by path; `dir` may itself be one file.
 fn suite_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
     if dir.is_file() {
         return Ok(vec![dir.to_path_buf()]);

@@ -64,12 +64,12 @@ impl Bundle {
         &self.program.compiler_version
     }
 
-    /// The policy table, sorted by id; `PolicyIdx(i)` is position `i`.
+    /// Returns the policy table, sorted by id; `PolicyIdx(i)` is position `i`.
     pub fn policies(&self) -> &[PolicyInfo] {
         &self.infos
     }
 
-    /// The signal table, sorted by name; `SignalId(i)` is position `i`.
+    /// Returns the signal table, sorted by name; `SignalId(i)` is position `i`.
     pub fn signals(&self) -> &[SignalDecl] {
         &self.program.signals
     }
@@ -96,7 +96,7 @@ impl Bundle {
             .collect()
     }
 
-    /// Every policy of the bundle, in table order.
+    /// Returns every policy of the bundle, in table order.
     pub fn all_policies(&self) -> Vec<PolicyIdx> {
         (0..self.infos.len()).filter_map(|i| u32::try_from(i).ok().map(PolicyIdx)).collect()
     }

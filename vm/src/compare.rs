@@ -90,7 +90,7 @@ fn any_member<'a>(mut items: impl Iterator<Item = Operand<'a>>, rhs: Operand<'_>
     })
 }
 
-/// Whether the scalar `item` is an element of the collection `collection`.
+/// Returns whether the scalar `item` is an element of `collection`.
 fn member(item: Operand<'_>, collection: Operand<'_>) -> Result<bool, Fault> {
     match (collection, item) {
         (Operand::Set(set), _) if set.is_empty() => Ok(false),

@@ -63,7 +63,7 @@ impl SetConst {
         self.len() == 0
     }
 
-    /// Whether the elements are strictly increasing, as the binary search needs.
+    /// Returns whether the elements are strictly increasing, as the binary search needs.
     pub fn is_sorted_set(&self) -> bool {
         match self {
             SetConst::Strings(items) => items.windows(2).all(|w| w.first() < w.get(1)),

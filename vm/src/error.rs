@@ -2,7 +2,7 @@
 
 use thiserror::Error;
 
-/// Why an artifact was rejected. Every variant names the bad value and what to do.
+/// Reason an artifact was rejected. Every variant names the bad value and what to do.
 #[derive(Clone, Debug, PartialEq, Eq, Error)]
 pub enum LoadError {
     #[error("not a ReleaseGate bundle: the file starts with {found} instead of the magic {expected}; pass the bundle.rgb written by `releasegate compile`")]
@@ -36,7 +36,7 @@ pub enum LoadError {
     Malformed { offset: usize, reason: String },
 }
 
-/// Why an input document could not be decoded into a frame.
+/// Reason an input document could not be decoded into a frame.
 #[derive(Clone, Debug, PartialEq, Eq, Error)]
 pub enum InputError {
     #[error("invalid JSON input: {0}")]

@@ -14,7 +14,7 @@ use crate::ids::SignalId;
 use crate::signal::{SignalDecl, SignalType};
 use crate::value::Value;
 
-/// The input of one evaluation: slot `i` holds signal `SignalId(i)`, `None` when missing.
+/// The input of one evaluation: slot `i` contains signal `SignalId(i)`, `None` when missing.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Frame {
     slots: Vec<Option<Value>>,
@@ -353,7 +353,7 @@ enum Number {
 }
 
 impl Number {
-    /// The integer value, also for a decimal with no fractional part such as `3.0`.
+    /// Returns the integer value, also for a decimal with no fractional part such as `3.0`.
     fn as_int(self) -> Option<i64> {
         match self {
             Number::Int(i) => Some(i),

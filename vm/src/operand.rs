@@ -43,7 +43,7 @@ impl<'a> Operand<'a> {
         }
     }
 
-    /// A known truth becomes a bool, so `exists(x) == true` compares like any bool.
+    /// Turns a known truth into a bool, so `exists(x) == true` compares like any bool.
     pub(crate) fn normalize(self) -> Operand<'a> {
         match self {
             Operand::Truth(Truth::True) => Operand::Bool(true),

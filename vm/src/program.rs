@@ -19,7 +19,7 @@ pub struct Program {
     pub policies: Vec<CompiledPolicy>,
 }
 
-/// What a policy does when its condition holds.
+/// Effect of a policy whose condition is true.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Effect {
     Compliant = 0,
@@ -59,7 +59,7 @@ pub struct CompiledPolicy {
     pub metadata_json: String,
     pub controls: Vec<Control>,
     pub code: Vec<Instr>,
-    /// Where the policy was written. Not part of the policy hash.
+    /// Source location of the policy, which is not part of the policy hash.
     pub source: Option<SourceLocation>,
 }
 
@@ -70,7 +70,7 @@ pub struct Control {
     pub text: String,
     /// The signal the control reads, if any.
     pub signal: Option<SignalId>,
-    /// Which operand the trace reports as the actual value: the left one unless it is a literal.
+    /// Operand that the trace reports as the actual value: the left one unless it is a literal.
     pub actual: ActualSide,
 }
 

@@ -3,7 +3,7 @@
 use serde_json::json;
 
 /// A present signal value; its variant always matches the signal's declared type (an enum
-/// signal holds a `String` that is one of the enum's values).
+/// signal contains a `String` that is one of the enum's values).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
     Bool(bool),

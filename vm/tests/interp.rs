@@ -33,7 +33,7 @@ fn condition_false_is_compliant() {
 }
 
 #[test]
-fn false_and_missing_is_false_and_skips_the_read() {
+fn and_short_circuits_on_false() {
     let result = run(&bundle(), json!({"risk.level": "LOW"}), 0);
     assert_eq!(result.outcome, Outcome::Compliant);
     assert!(result.missing.is_empty(), "short circuit must skip approvals.count");

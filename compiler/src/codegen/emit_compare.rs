@@ -44,7 +44,7 @@ impl Emitter<'_> {
         self.emit(Instr::Exists(id, control));
     }
 
-    /// A bare bool path or literal used as a condition.
+    /// Emits a bare bool path or literal used as a condition.
     pub(crate) fn test(&mut self, expr: &Expr) {
         self.value(expr);
         let signal = first_path(expr).and_then(|p| self.signals.lookup(p));
@@ -52,7 +52,7 @@ impl Emitter<'_> {
         self.emit(Instr::Test(control));
     }
 
-    /// The signal of a one-argument call such as `exists(risk.level)`.
+    /// Returns the signal of a one-argument call such as `exists(risk.level)`.
     pub(crate) fn single_path_arg(&mut self, expr: &Expr, args: &[Expr]) -> Option<vm::ids::SignalId> {
         match args {
             [Expr { kind: ExprKind::Path(path), span }] => self.signal(path, *span),
@@ -65,7 +65,7 @@ impl Emitter<'_> {
     }
 }
 
-/// The first signal path inside an operand, looking through calls such as `len(x)`.
+/// Returns the first signal path inside an operand, looking through calls such as `len(x)`.
 fn first_path(expr: &Expr) -> Option<&str> {
     match &expr.kind {
         ExprKind::Path(path) => Some(path),

@@ -1,9 +1,9 @@
 //! Code generation: checked policies and the schema's signal table to a `vm` program and
 //! artifact bytes.
 //!
-//! Determinism: policies are sorted by id, signals by name, constants are numbered in first-use
-//! order over the sorted policies, and source files are named relative to the compile root, so
-//! the same sources give the same bytes in any file order, directory or machine.
+//! Determinism: policies are sorted by id, signals by name, and constants are numbered in
+//! first-use order over the sorted policies. Source files are named relative to the compile
+//! root, so the same sources give the same bytes in any file order, directory or machine.
 
 mod constants;
 mod emit_compare;

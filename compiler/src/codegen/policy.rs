@@ -11,12 +11,12 @@ use crate::ast::{self, Policy};
 use crate::diagnostic::Diagnostic;
 use crate::span::{SourceMap, Span};
 
-/// Where source file names come from: the loaded files and the roots they were found under.
+/// Source of file names: the loaded files and the roots they were found under.
 #[derive(Clone, Copy)]
 pub struct SourceNames<'a> {
     pub map: &'a SourceMap,
-    /// The paths given to the compiler; a file under one of these directories is named
-    /// relative to it, any other file by its file name alone.
+    /// The paths given to the compiler. A file under one of these directories is named
+    /// relative to it, and any other file by its file name alone.
     pub roots: &'a [PathBuf],
 }
 

@@ -12,7 +12,7 @@ use crate::opcode::Opcode;
 use crate::program::{ActualSide, CompiledPolicy, Control, Effect};
 use crate::signal::{SignalDecl, SignalType};
 
-/// How a policy record refers to signals and constants.
+/// Form of the signal and constant references in a policy record.
 #[derive(Clone, Copy)]
 pub(crate) enum RefMode<'a> {
     /// As `u32` indices into the bundle tables (the artifact's form).

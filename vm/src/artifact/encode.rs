@@ -32,7 +32,7 @@ impl ByteWriter {
         self.bytes.extend_from_slice(bytes);
     }
 
-    /// Writes a length or count as `u32`, saturating (the writer never sees 4 GiB bundles).
+    /// Writes a length or count as `u32`, saturating at `u32::MAX`, because no bundle comes near 4 GiB.
     pub(crate) fn len(&mut self, len: usize) {
         self.u32(u32::try_from(len).unwrap_or(u32::MAX));
     }
