@@ -117,69 +117,71 @@ impl<'a> Machine<'a> {
 
     fn run(&mut self, budget: u64) -> Result<Truth, Fault> {
         let mut pc = 0usize;
-        let mut remaining = budget;
-        loop {
-            if remaining == 0 {
-                return Err(format!("instruction budget of {budget} exhausted"));
-            }
-            remaining -= 1;
+        for _ in 0..budget {
             let Some(instr) = self.policy.code.get(pc).copied() else {
                 return Err("bytecode ran past the end of the policy".into());
             };
             pc += 1;
-            match instr {
-                Instr::LoadSignal(id) => self.load(id),
-                Instr::PushConst(idx) => {
-                    let constant = self.program.constants.get(idx.index());
-                    let operand = constant.map_or(Operand::Missing, Operand::from_constant);
-                    self.stack.push(operand);
-                }
-                Instr::Compare(op, control) => {
-                    let rhs = self.pop()?;
-                    let lhs = self.pop()?;
-                    let truth = compare(op, lhs, rhs)?;
-                    self.record(control, lhs, rhs, truth);
-                    self.stack.push(Operand::Truth(truth));
-                }
-                Instr::Exists(id, control) => {
-                    let operand = Operand::from_value(self.frame.get(id));
-                    let truth = if operand == Operand::Missing { Truth::False } else { Truth::True };
-                    self.record(control, operand, operand, truth);
-                    self.stack.push(Operand::Truth(truth));
-                }
-                Instr::Len => {
-                    let operand = self.pop()?;
-                    self.stack.push(length(operand)?);
-                }
-                Instr::Test(control) => {
-                    let operand = self.pop()?;
-                    let truth = test(operand)?;
-                    self.record(control, operand, operand, truth);
-                    self.stack.push(Operand::Truth(truth));
-                }
-                Instr::Not => {
-                    let truth = self.pop_truth()?;
-                    self.stack.push(Operand::Truth(not3(truth)));
-                }
-                Instr::And | Instr::Or => {
-                    let b = self.pop_truth()?;
-                    let a = self.pop_truth()?;
-                    let truth = if instr == Instr::And { and3(a, b) } else { or3(a, b) };
-                    self.stack.push(Operand::Truth(truth));
-                }
-                Instr::JumpIfFalse(target) => {
-                    if self.peek_truth()? == Truth::False {
-                        pc = target.index();
-                    }
-                }
-                Instr::JumpIfTrue(target) => {
-                    if self.peek_truth()? == Truth::True {
-                        pc = target.index();
-                    }
-                }
-                Instr::Return => return self.pop_truth(),
+            if let Some(truth) = self.step(instr, &mut pc)? {
+                return Ok(truth);
             }
         }
+        Err(format!("instruction budget of {budget} exhausted"))
+    }
+
+    /// Executes one instruction; returns the condition's truth on `return`.
+    fn step(&mut self, instr: Instr, pc: &mut usize) -> Result<Option<Truth>, Fault> {
+        match instr {
+            Instr::LoadSignal(id) => self.load(id),
+            Instr::PushConst(idx) => {
+                let constant = self.program.constants.get(idx.index());
+                self.stack.push(constant.map_or(Operand::Missing, Operand::from_constant));
+            }
+            Instr::Compare(op, control) => {
+                let rhs = self.pop()?;
+                let lhs = self.pop()?;
+                let truth = compare(op, lhs, rhs)?;
+                self.record(control, lhs, rhs, truth);
+                self.stack.push(Operand::Truth(truth));
+            }
+            Instr::Exists(id, control) => {
+                let operand = Operand::from_value(self.frame.get(id));
+                let truth = if operand == Operand::Missing { Truth::False } else { Truth::True };
+                self.record(control, operand, operand, truth);
+                self.stack.push(Operand::Truth(truth));
+            }
+            Instr::Len => {
+                let operand = self.pop()?;
+                self.stack.push(length(operand)?);
+            }
+            Instr::Test(control) => {
+                let operand = self.pop()?;
+                let truth = test(operand)?;
+                self.record(control, operand, operand, truth);
+                self.stack.push(Operand::Truth(truth));
+            }
+            Instr::Not => {
+                let truth = self.pop_truth()?;
+                self.stack.push(Operand::Truth(not3(truth)));
+            }
+            Instr::And | Instr::Or => {
+                let b = self.pop_truth()?;
+                let a = self.pop_truth()?;
+                let truth = if instr == Instr::And { and3(a, b) } else { or3(a, b) };
+                self.stack.push(Operand::Truth(truth));
+            }
+            Instr::JumpIfFalse(target) => self.jump_if(Truth::False, target.index(), pc)?,
+            Instr::JumpIfTrue(target) => self.jump_if(Truth::True, target.index(), pc)?,
+            Instr::Return => return self.pop_truth().map(Some),
+        }
+        Ok(None)
+    }
+
+    fn jump_if(&self, when: Truth, target: usize, pc: &mut usize) -> Result<(), Fault> {
+        if self.peek_truth()? == when {
+            *pc = target;
+        }
+        Ok(())
     }
 
     fn load(&mut self, id: SignalId) {
