@@ -138,3 +138,10 @@ fn policy_info_carries_metadata() {
     assert_eq!(info.compliance.get("SOC2").map(String::as_str), Some("CC8.1"));
     assert_eq!(info.policy_hash.len(), 64);
 }
+
+#[test]
+fn bundle_is_send_and_sync() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Bundle>();
+    assert_send_sync::<vm::Frame>();
+}
