@@ -1,6 +1,6 @@
 //! "Did you mean" suggestions: the nearest candidate by edit distance.
 //!
-//! The implementation lives in the grammar crate, which needs it for keyword typos in parse
-//! errors and cannot depend on the compiler; this module re-exports it for the compiler.
+//! The implementation lives in the grammar crate, because parse errors need it for keyword
+//! typos and the grammar cannot depend on the compiler. This module re-exports it.
 
 pub use grammar::suggest::{levenshtein, nearest};
