@@ -268,3 +268,48 @@ fn open_rejects_newer_format() {
     let error = Ledger::open_existing(&path).unwrap_err();
     assert!(matches!(error, LedgerError::NewerFormat { found: 99, .. }), "{error}");
 }
+
+#[test]
+fn read_only_open_reads_and_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ledger.db");
+    let written = Ledger::open(&path).unwrap();
+    let first = written.append(decision("d1", Some("r"), "ALLOWED")).unwrap().entry;
+
+    let reader = Ledger::open_read_only(&path).unwrap();
+    assert_eq!(reader.decision("d1").unwrap(), Some(first));
+    assert!(reader.verify(None).unwrap().valid);
+    assert_eq!(reader.checkpoint().unwrap().size, 1);
+
+    written.append(decision("d2", Some("r"), "ALLOWED")).unwrap();
+    assert_eq!(reader.checkpoint().unwrap().size, 2, "reads see later commits");
+}
+
+#[test]
+fn read_only_open_rejects_append() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ledger.db");
+    drop(Ledger::open(&path).unwrap());
+    let reader = Ledger::open_read_only(&path).unwrap();
+    let error = reader.append(decision("d1", None, "ALLOWED")).unwrap_err();
+    assert!(matches!(error, LedgerError::OpenedReadOnly { .. }), "{error}");
+}
+
+#[test]
+fn read_only_open_rejects_missing_and_foreign() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("absent.db");
+    let error = Ledger::open_read_only(&missing).unwrap_err();
+    assert!(matches!(error, LedgerError::NotFound { .. }), "{error}");
+    assert!(!missing.exists());
+
+    let other = dir.path().join("other.db");
+    raw(&other).execute_batch("CREATE TABLE users (id INTEGER)").unwrap();
+    let error = Ledger::open_read_only(&other).unwrap_err();
+    assert!(matches!(error, LedgerError::NotALedger { .. }), "{error}");
+
+    let empty = dir.path().join("empty.db");
+    std::fs::write(&empty, b"").unwrap();
+    let error = Ledger::open_read_only(&empty).unwrap_err();
+    assert!(matches!(error, LedgerError::NotALedger { .. }), "{error}");
+}

@@ -65,7 +65,7 @@ pub fn run(args: ExportArgs) -> Exit {
 }
 
 fn export(args: &ExportArgs) -> Result<Soc2Export, String> {
-    let ledger = Ledger::open_existing(&args.db).map_err(|error| error.to_string())?;
+    let ledger = Ledger::open_read_only(&args.db).map_err(|error| error.to_string())?;
     let query = ExportQuery {
         repo: args.repo.clone(),
         status: args.status.clone(),

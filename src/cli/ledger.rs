@@ -60,7 +60,7 @@ pub fn run(command: LedgerCommand) -> Exit {
 
 fn verify(args: &VerifyArgs) -> Result<Exit, String> {
     let saved = args.checkpoint.as_deref().map(read_checkpoint).transpose()?;
-    let ledger = Ledger::open_existing(&args.db).map_err(|error| error.to_string())?;
+    let ledger = Ledger::open_read_only(&args.db).map_err(|error| error.to_string())?;
     let verification = match &saved {
         Some(saved) => ledger.verify_checkpoint(saved),
         None => ledger.verify(args.repo.as_deref()),
@@ -106,7 +106,7 @@ fn describe(db: &Path, repo: Option<&str>, verification: &Verification) -> Strin
 }
 
 fn checkpoint(args: &CheckpointArgs) -> Result<Exit, String> {
-    let ledger = Ledger::open_existing(&args.db).map_err(|error| error.to_string())?;
+    let ledger = Ledger::open_read_only(&args.db).map_err(|error| error.to_string())?;
     let checkpoint = ledger.checkpoint().map_err(|error| error.to_string())?;
     let text = to_json(&checkpoint)?;
     match &args.output {

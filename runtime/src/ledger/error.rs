@@ -57,6 +57,12 @@ pub enum LedgerError {
     )]
     ReadOnly { path: PathBuf },
 
+    #[error(
+        "ledger {} was opened read-only and cannot be appended to; open it with Ledger::open",
+        .path.display()
+    )]
+    OpenedReadOnly { path: PathBuf },
+
     #[error("SQLite error on ledger {} while {action}: {source}", .path.display())]
     Sqlite {
         path: PathBuf,

@@ -34,7 +34,8 @@ use writer::{PreparedEntry, Writer};
 pub struct Ledger {
     path: PathBuf,
     readers: ReaderPool,
-    writer: Writer,
+    /// `None` for a ledger opened with `open_read_only`.
+    writer: Option<Writer>,
 }
 
 impl Ledger {
@@ -48,12 +49,24 @@ impl Ledger {
         Self::open_with(path, false)
     }
 
+    /// Opens an existing ledger for reads only: no write connection, no writer thread, and the
+    /// file is never modified, so it works on a read-only copy. `append` then fails with
+    /// `OpenedReadOnly`.
+    pub fn open_read_only(path: &Path) -> Result<Self, LedgerError> {
+        schema::check_existing(path)?;
+        Ok(Self {
+            path: path.to_path_buf(),
+            readers: ReaderPool::new(path, true),
+            writer: None,
+        })
+    }
+
     fn open_with(path: &Path, create: bool) -> Result<Self, LedgerError> {
         let conn = schema::open_writer(path, create)?;
         Ok(Self {
             path: path.to_path_buf(),
-            readers: ReaderPool::new(path),
-            writer: Writer::start(conn, path)?,
+            readers: ReaderPool::new(path, false),
+            writer: Some(Writer::start(conn, path)?),
         })
     }
 
@@ -66,7 +79,10 @@ impl Ledger {
     /// `decision_id` is stored already, or an override whose `override_id` is, is not appended
     /// again: the stored entry comes back with `existed: true`.
     pub fn append(&self, entry: NewEntry) -> Result<Appended, LedgerError> {
-        self.writer.append(PreparedEntry {
+        let writer = self.writer.as_ref().ok_or_else(|| LedgerError::OpenedReadOnly {
+            path: self.path.clone(),
+        })?;
+        writer.append(PreparedEntry {
             kind: entry.kind,
             decision_id: entry.decision_id,
             override_id: entry.override_id,

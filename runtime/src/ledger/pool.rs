@@ -13,13 +13,15 @@ const MAX_IDLE: usize = 8;
 
 pub(crate) struct ReaderPool {
     path: PathBuf,
+    read_only: bool,
     idle: Mutex<Vec<Connection>>,
 }
 
 impl ReaderPool {
-    pub fn new(path: &Path) -> Self {
+    pub fn new(path: &Path, read_only: bool) -> Self {
         Self {
             path: path.to_path_buf(),
+            read_only,
             idle: Mutex::new(Vec::new()),
         }
     }
@@ -31,7 +33,7 @@ impl ReaderPool {
     ) -> Result<T, LedgerError> {
         let conn = match self.lock().pop() {
             Some(conn) => conn,
-            None => schema::open_reader(&self.path)?,
+            None => schema::open_reader(&self.path, self.read_only)?,
         };
         let result = read(&conn);
         // A connection left inside a transaction by a failed read is dropped, not reused.

@@ -71,9 +71,15 @@ pub fn open_writer(path: &Path, create: bool) -> Result<Connection, LedgerError>
     Ok(conn)
 }
 
-/// Opens a read connection on an existing ledger. `query_only` makes any write fail.
-pub fn open_reader(path: &Path) -> Result<Connection, LedgerError> {
-    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+/// Opens a read connection on an existing ledger. `query_only` makes any write fail. With
+/// `read_only` the file is opened `SQLITE_OPEN_READ_ONLY`, which also works on a file that the
+/// process may not write.
+pub fn open_reader(path: &Path, read_only: bool) -> Result<Connection, LedgerError> {
+    let access = match read_only {
+        true => OpenFlags::SQLITE_OPEN_READ_ONLY,
+        false => OpenFlags::SQLITE_OPEN_READ_WRITE,
+    };
+    let flags = access | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = Connection::open_with_flags(path, flags)
         .map_err(|source| LedgerError::sqlite(path, "opening a read connection", source))?;
     let settings = || -> rusqlite::Result<()> {
@@ -82,6 +88,25 @@ pub fn open_reader(path: &Path) -> Result<Connection, LedgerError> {
     };
     settings().map_err(|source| LedgerError::sqlite(path, "configuring a read connection", source))?;
     Ok(conn)
+}
+
+/// Checks, without writing, that an existing file is a ledger of a readable version.
+pub fn check_existing(path: &Path) -> Result<(), LedgerError> {
+    if !path.exists() {
+        return Err(LedgerError::NotFound {
+            path: path.to_path_buf(),
+        });
+    }
+    let conn = open_reader(path, true)?;
+    let error = |source| LedgerError::sqlite(path, "reading the ledger schema", source);
+    let application_id: i64 = conn
+        .pragma_query_value(None, "application_id", |row| row.get(0))
+        .map_err(error)?;
+    match application_id {
+        APPLICATION_ID => check_version(&conn, path),
+        0 => Err(not_a_ledger(path, "the database has no ReleaseGate application id")),
+        _ => Err(not_a_ledger(path, "the database belongs to another application")),
+    }
 }
 
 fn configure(conn: &Connection, path: &Path) -> Result<(), LedgerError> {
@@ -136,8 +161,8 @@ fn create_schema(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
     tx.pragma_update(None, "user_version", FORMAT_VERSION)
 }
 
-fn check_version(tx: &rusqlite::Transaction<'_>, path: &Path) -> Result<(), LedgerError> {
-    let version: i64 = tx
+fn check_version(conn: &Connection, path: &Path) -> Result<(), LedgerError> {
+    let version: i64 = conn
         .pragma_query_value(None, "user_version", |row| row.get(0))
         .map_err(|source| LedgerError::sqlite(path, "reading the format version", source))?;
     if version > FORMAT_VERSION {
