@@ -40,6 +40,13 @@ pub enum LedgerError {
     },
 
     #[error(
+        "ledger {} stayed in journal mode {mode:?} after WAL was requested; move the ledger to a \
+         local file system that supports SQLite's WAL mode",
+        .path.display()
+    )]
+    WalUnavailable { path: PathBuf, mode: String },
+
+    #[error(
         "ledger {} is locked by another connection or process; retry, or stop the other writer",
         .path.display()
     )]

@@ -7,8 +7,8 @@ use rusqlite::Connection;
 
 use super::{schema, LedgerError};
 
-/// Idle read connections kept at most; more concurrent readers open extra connections that are
-/// closed after use.
+/// Maximum number of idle read connections kept. Further concurrent readers open connections that
+/// are closed after use.
 const MAX_IDLE: usize = 8;
 
 pub(crate) struct ReaderPool {

@@ -115,11 +115,9 @@ fn configure(conn: &Connection, path: &Path) -> Result<(), LedgerError> {
         .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
         .map_err(error)?;
     if !mode.eq_ignore_ascii_case("wal") {
-        return Err(LedgerError::Open {
+        return Err(LedgerError::WalUnavailable {
             path: path.to_path_buf(),
-            source: rusqlite::Error::InvalidParameterName(format!(
-                "journal_mode stayed {mode:?}: SQLite cannot use WAL on this file system"
-            )),
+            mode,
         });
     }
     conn.pragma_update(None, "synchronous", "FULL").map_err(error)
