@@ -1,5 +1,10 @@
 //! `releasegate export` run as the real binary on real ledger files.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -39,9 +44,15 @@ fn decision(id: &str, status: &str, repo: &str, reason: &str) -> NewEntry {
 fn sample_ledger(dir: &Path) -> PathBuf {
     let path = dir.join("ledger.db");
     let ledger = Ledger::open(&path).unwrap();
-    ledger.append(decision("d1", "BLOCKED", "acme/api", "@risk too high")).unwrap();
-    ledger.append(decision("d2", "ALLOWED", "acme/web", "ok")).unwrap();
-    ledger.append(decision("d3", "BLOCKED", "acme/api", "needs approval")).unwrap();
+    ledger
+        .append(decision("d1", "BLOCKED", "acme/api", "@risk too high"))
+        .unwrap();
+    ledger
+        .append(decision("d2", "ALLOWED", "acme/web", "ok"))
+        .unwrap();
+    ledger
+        .append(decision("d3", "BLOCKED", "acme/api", "needs approval"))
+        .unwrap();
     path
 }
 
@@ -71,20 +82,38 @@ fn csv_export_to_file() {
     let db = sample_ledger(dir.path());
     let out = dir.path().join("export.csv");
     let output = releasegate(&[
-        "export", "--db", db.to_str().unwrap(), "--format", "csv", "--status", "blocked",
-        "-o", out.to_str().unwrap(),
+        "export",
+        "--db",
+        db.to_str().unwrap(),
+        "--format",
+        "csv",
+        "--status",
+        "blocked",
+        "-o",
+        out.to_str().unwrap(),
     ]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert!(output.stdout.is_empty());
 
     let mut reader = csv::Reader::from_path(&out).unwrap();
-    let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_owned).collect();
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
     assert_eq!(&header[..3], ["decision_id", "decision", "reason_code"]);
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 2);
-    let message = header.iter().position(|name| name == "human_message").unwrap();
+    let message = header
+        .iter()
+        .position(|name| name == "human_message")
+        .unwrap();
     assert_eq!(&rows[0][message], "'@risk too high");
-    let verified = header.iter().position(|name| name == "chain_verified").unwrap();
+    let verified = header
+        .iter()
+        .position(|name| name == "chain_verified")
+        .unwrap();
     assert_eq!(&rows[0][verified], "true");
 }
 
@@ -92,7 +121,14 @@ fn csv_export_to_file() {
 fn limit_and_no_verify() {
     let dir = tempfile::tempdir().unwrap();
     let db = sample_ledger(dir.path());
-    let output = releasegate(&["export", "--db", db.to_str().unwrap(), "--limit", "1", "--no-verify"]);
+    let output = releasegate(&[
+        "export",
+        "--db",
+        db.to_str().unwrap(),
+        "--limit",
+        "1",
+        "--no-verify",
+    ]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let export: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(export["records"].as_array().unwrap().len(), 1);
@@ -114,7 +150,11 @@ fn broken_chain_exports_and_exits_one() {
 
     let output = releasegate(&["export", "--db", db.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(1));
-    assert!(stderr(&output).contains("failed verification"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("failed verification"),
+        "{}",
+        stderr(&output)
+    );
     let export: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(export["ledger"]["verified"], false);
     assert_eq!(export["records"][0]["chain_verified"], true);
@@ -127,7 +167,11 @@ fn missing_db_exits_two() {
     let db = dir.path().join("absent.db");
     let output = releasegate(&["export", "--db", db.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("does not exist"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("does not exist"),
+        "{}",
+        stderr(&output)
+    );
     assert!(!db.exists());
 }
 
@@ -138,7 +182,11 @@ fn invalid_time_or_status_exits_two() {
     let db = db.to_str().unwrap();
     let since = releasegate(&["export", "--db", db, "--since", "last week"]);
     assert_eq!(since.status.code(), Some(2));
-    assert!(stderr(&since).contains("invalid timestamp \"last week\""), "{}", stderr(&since));
+    assert!(
+        stderr(&since).contains("invalid timestamp \"last week\""),
+        "{}",
+        stderr(&since)
+    );
     let status = releasegate(&["export", "--db", db, "--status", "MAYBE"]);
     assert_eq!(status.status.code(), Some(2));
 }

@@ -1,5 +1,10 @@
 //! `releasegate ledger verify | checkpoint` run as the real binary on real ledger files.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -27,7 +32,11 @@ fn sample_ledger(dir: &Path, entries: usize) -> PathBuf {
     let path = dir.join("ledger.db");
     let ledger = Ledger::open(&path).unwrap();
     for index in 1..=entries {
-        let repo = if index % 2 == 0 { "acme/web" } else { "acme/api" };
+        let repo = if index % 2 == 0 {
+            "acme/web"
+        } else {
+            "acme/api"
+        };
         ledger
             .append(NewEntry {
                 kind: EntryKind::Decision,
@@ -44,8 +53,10 @@ fn sample_ledger(dir: &Path, entries: usize) -> PathBuf {
 
 fn tamper(path: &Path, sql: &str) {
     let conn = rusqlite::Connection::open(path).unwrap();
-    conn.execute_batch("DROP TRIGGER ledger_entries_no_update; DROP TRIGGER ledger_entries_no_delete;")
-        .unwrap();
+    conn.execute_batch(
+        "DROP TRIGGER ledger_entries_no_update; DROP TRIGGER ledger_entries_no_delete;",
+    )
+    .unwrap();
     conn.execute_batch(sql).unwrap();
 }
 
@@ -55,7 +66,11 @@ fn verify_valid_ledger_exits_zero() {
     let db = sample_ledger(dir.path(), 5);
     let output = releasegate(&["ledger", "verify", "--db", db.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    assert!(stdout(&output).contains("valid, 5 entries verified"), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("valid, 5 entries verified"),
+        "{}",
+        stdout(&output)
+    );
 }
 
 #[test]
@@ -76,13 +91,27 @@ fn verify_reads_db_from_env() {
 fn verify_broken_chain_exits_one() {
     let dir = tempfile::tempdir().unwrap();
     let db = sample_ledger(dir.path(), 5);
-    tamper(&db, "UPDATE ledger_entries SET payload = '{}' WHERE seq = 3");
+    tamper(
+        &db,
+        "UPDATE ledger_entries SET payload = '{}' WHERE seq = 3",
+    );
 
     let human = releasegate(&["ledger", "verify", "--db", db.to_str().unwrap()]);
     assert_eq!(human.status.code(), Some(1));
-    assert!(stdout(&human).contains("BROKEN at seq 3: hash_mismatch"), "{}", stdout(&human));
+    assert!(
+        stdout(&human).contains("BROKEN at seq 3: hash_mismatch"),
+        "{}",
+        stdout(&human)
+    );
 
-    let json = releasegate(&["ledger", "verify", "--db", db.to_str().unwrap(), "--format", "json"]);
+    let json = releasegate(&[
+        "ledger",
+        "verify",
+        "--db",
+        db.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
     assert_eq!(json.status.code(), Some(1));
     let report: Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(report["valid"], false);
@@ -95,12 +124,19 @@ fn verify_broken_chain_exits_one() {
 fn verify_repo_chain_alone() {
     let dir = tempfile::tempdir().unwrap();
     let db = sample_ledger(dir.path(), 6);
-    tamper(&db, "UPDATE ledger_entries SET payload = '{}' WHERE seq = 4");
+    tamper(
+        &db,
+        "UPDATE ledger_entries SET payload = '{}' WHERE seq = 4",
+    );
     let db = db.to_str().unwrap();
 
-    let api = releasegate(&["ledger", "verify", "--db", db, "--repo", "acme/api", "--format", "json"]);
+    let api = releasegate(&[
+        "ledger", "verify", "--db", db, "--repo", "acme/api", "--format", "json",
+    ]);
     assert_eq!(api.status.code(), Some(0), "{}", stdout(&api));
-    let web = releasegate(&["ledger", "verify", "--db", db, "--repo", "acme/web", "--format", "json"]);
+    let web = releasegate(&[
+        "ledger", "verify", "--db", db, "--repo", "acme/web", "--format", "json",
+    ]);
     assert_eq!(web.status.code(), Some(1));
     let report: Value = serde_json::from_slice(&web.stdout).unwrap();
     assert_eq!(report["seq"], 4);
@@ -113,21 +149,48 @@ fn checkpoint_then_truncation_exits_one() {
     let saved = dir.path().join("checkpoint.json");
     let db_text = db.to_str().unwrap();
 
-    let output = releasegate(&["ledger", "checkpoint", "--db", db_text, "-o", saved.to_str().unwrap()]);
+    let output = releasegate(&[
+        "ledger",
+        "checkpoint",
+        "--db",
+        db_text,
+        "-o",
+        saved.to_str().unwrap(),
+    ]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    let checkpoint: Value = serde_json::from_str(&std::fs::read_to_string(&saved).unwrap()).unwrap();
+    let checkpoint: Value =
+        serde_json::from_str(&std::fs::read_to_string(&saved).unwrap()).unwrap();
     assert_eq!(checkpoint["size"], 6);
     assert_eq!(checkpoint["head_hash"].as_str().unwrap().len(), 64);
     assert!(checkpoint["recorded_at"].as_str().unwrap().ends_with('Z'));
 
-    let intact = releasegate(&["ledger", "verify", "--db", db_text, "--checkpoint", saved.to_str().unwrap()]);
+    let intact = releasegate(&[
+        "ledger",
+        "verify",
+        "--db",
+        db_text,
+        "--checkpoint",
+        saved.to_str().unwrap(),
+    ]);
     assert_eq!(intact.status.code(), Some(0), "{}", stdout(&intact));
 
     tamper(&db, "DELETE FROM ledger_entries WHERE seq > 4");
     let walk = releasegate(&["ledger", "verify", "--db", db_text]);
-    assert_eq!(walk.status.code(), Some(0), "a cut chain still walks: {}", stdout(&walk));
+    assert_eq!(
+        walk.status.code(),
+        Some(0),
+        "a cut chain still walks: {}",
+        stdout(&walk)
+    );
     let against = releasegate(&[
-        "ledger", "verify", "--db", db_text, "--checkpoint", saved.to_str().unwrap(), "--format", "json",
+        "ledger",
+        "verify",
+        "--db",
+        db_text,
+        "--checkpoint",
+        saved.to_str().unwrap(),
+        "--format",
+        "json",
     ]);
     assert_eq!(against.status.code(), Some(1));
     let report: Value = serde_json::from_slice(&against.stdout).unwrap();
@@ -142,7 +205,12 @@ fn checkpoint_prints_json_to_stdout() {
     let output = releasegate(&["ledger", "checkpoint", "--db", db.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let checkpoint: Value = serde_json::from_slice(&output.stdout).unwrap();
-    let keys: Vec<&str> = checkpoint.as_object().unwrap().keys().map(String::as_str).collect();
+    let keys: Vec<&str> = checkpoint
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
     assert_eq!(keys, ["head_hash", "recorded_at", "size"]);
     assert_eq!(checkpoint["size"], 3);
 }
@@ -154,7 +222,11 @@ fn missing_db_exits_two_without_creating() {
     for verb in ["verify", "checkpoint"] {
         let output = releasegate(&["ledger", verb, "--db", db.to_str().unwrap()]);
         assert_eq!(output.status.code(), Some(2), "{verb}");
-        assert!(stderr(&output).contains("does not exist"), "{verb}: {}", stderr(&output));
+        assert!(
+            stderr(&output).contains("does not exist"),
+            "{verb}: {}",
+            stderr(&output)
+        );
         assert!(!db.exists(), "{verb} created the ledger");
     }
 }
@@ -166,10 +238,19 @@ fn invalid_checkpoint_file_exits_two() {
     let saved = dir.path().join("checkpoint.json");
     std::fs::write(&saved, "{\"size\": \"many\"}").unwrap();
     let output = releasegate(&[
-        "ledger", "verify", "--db", db.to_str().unwrap(), "--checkpoint", saved.to_str().unwrap(),
+        "ledger",
+        "verify",
+        "--db",
+        db.to_str().unwrap(),
+        "--checkpoint",
+        saved.to_str().unwrap(),
     ]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("invalid checkpoint file"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("invalid checkpoint file"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]

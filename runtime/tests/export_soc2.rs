@@ -1,12 +1,17 @@
 //! SOC 2 export from a real ledger: record contents, filters, JSON shape and CSV read back with
 //! the csv crate.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use std::path::Path;
 
-use rusqlite::Connection;
 use runtime::export::{build_soc2, write_csv, write_json, ExportQuery, COLUMNS};
 use runtime::ledger::{EntryKind, Ledger, NewEntry};
+use rusqlite::Connection;
 use serde_json::{json, Value};
 
 fn decision_payload(id: &str, status: &str, repo: &str, reason: &str) -> Value {
@@ -78,10 +83,26 @@ fn override_of(decision_id: &str, override_id: &str, repo: &str) -> NewEntry {
 /// d1 BLOCKED in acme/api with an override, d2 ALLOWED in acme/web, d3 BLOCKED in acme/api.
 fn sample_ledger(path: &Path) -> Ledger {
     let ledger = Ledger::open(path).unwrap();
-    ledger.append(decision("d1", "BLOCKED", "acme/api", "=HYPERLINK(\"http://x\")")).unwrap();
-    ledger.append(decision("d2", "ALLOWED", "acme/web", "All policies passed, \"quoted\"")).unwrap();
+    ledger
+        .append(decision(
+            "d1",
+            "BLOCKED",
+            "acme/api",
+            "=HYPERLINK(\"http://x\")",
+        ))
+        .unwrap();
+    ledger
+        .append(decision(
+            "d2",
+            "ALLOWED",
+            "acme/web",
+            "All policies passed, \"quoted\"",
+        ))
+        .unwrap();
     ledger.append(override_of("d1", "o1", "acme/api")).unwrap();
-    ledger.append(decision("d3", "BLOCKED", "acme/api", "-2+3")).unwrap();
+    ledger
+        .append(decision("d3", "BLOCKED", "acme/api", "-2+3"))
+        .unwrap();
     ledger
 }
 
@@ -94,7 +115,12 @@ fn csv_text(ledger: &Ledger, query: &ExportQuery) -> String {
 
 fn read_csv(text: &str) -> (Vec<String>, Vec<csv::StringRecord>) {
     let mut reader = csv::Reader::from_reader(text.as_bytes());
-    let header = reader.headers().unwrap().iter().map(str::to_owned).collect();
+    let header = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
     let rows = reader.records().map(Result::unwrap).collect();
     (header, rows)
 }
@@ -107,7 +133,10 @@ fn column(header: &[String], name: &str) -> usize {
 fn records_join_latest_override() {
     let dir = tempfile::tempdir().unwrap();
     let ledger = sample_ledger(&dir.path().join("ledger.db"));
-    let query = ExportQuery { verify_chain: true, ..Default::default() };
+    let query = ExportQuery {
+        verify_chain: true,
+        ..Default::default()
+    };
     let export = build_soc2(&ledger, &query).unwrap();
 
     assert_eq!(export.contract, "soc2_v1");
@@ -117,10 +146,19 @@ fn records_join_latest_override() {
     assert_eq!(first.decision.as_deref(), Some("BLOCKED"));
     assert_eq!(first.reason_code.as_deref(), Some("POLICY_BLOCKED"));
     assert_eq!(first.override_id.as_deref(), Some("o1"));
-    assert_eq!(first.override_reason.as_deref(), Some("+hotfix approved by CAB"));
-    assert_eq!(first.override_expires_at.as_deref(), Some("2026-12-31T00:00:00Z"));
+    assert_eq!(
+        first.override_reason.as_deref(),
+        Some("+hotfix approved by CAB")
+    );
+    assert_eq!(
+        first.override_expires_at.as_deref(),
+        Some("2026-12-31T00:00:00Z")
+    );
     assert_eq!(first.override_actor["email"], "rita@example.com");
-    assert_eq!(first.policy_version, json!({"SEC-PR-001": "1.2.0", "SOC2-CC8.R1": "1.0.0"}));
+    assert_eq!(
+        first.policy_version,
+        json!({"SEC-PR-001": "1.2.0", "SOC2-CC8.R1": "1.0.0"})
+    );
     assert_eq!(first.pr_number, json!(128));
     assert_eq!(first.chain_verified, Some(true));
     assert_eq!(first.ledger_seq, 1);
@@ -135,14 +173,37 @@ fn filters_by_repo_status_limit() {
     let ledger = sample_ledger(&dir.path().join("ledger.db"));
     let ids = |query: ExportQuery| -> Vec<String> {
         let export = build_soc2(&ledger, &query).unwrap();
-        export.records.into_iter().map(|record| record.decision_id).collect()
+        export
+            .records
+            .into_iter()
+            .map(|record| record.decision_id)
+            .collect()
     };
     let api = || Some("acme/api".to_owned());
-    assert_eq!(ids(ExportQuery { repo: api(), ..Default::default() }), ["d1", "d3"]);
-    let blocked = ExportQuery { status: Some("blocked".to_owned()), ..Default::default() };
+    assert_eq!(
+        ids(ExportQuery {
+            repo: api(),
+            ..Default::default()
+        }),
+        ["d1", "d3"]
+    );
+    let blocked = ExportQuery {
+        status: Some("blocked".to_owned()),
+        ..Default::default()
+    };
     assert_eq!(ids(blocked), ["d1", "d3"]);
-    assert_eq!(ids(ExportQuery { repo: api(), limit: Some(1), ..Default::default() }), ["d1"]);
-    let future = ExportQuery { since: Some("2999-01-01".to_owned()), ..Default::default() };
+    assert_eq!(
+        ids(ExportQuery {
+            repo: api(),
+            limit: Some(1),
+            ..Default::default()
+        }),
+        ["d1"]
+    );
+    let future = ExportQuery {
+        since: Some("2999-01-01".to_owned()),
+        ..Default::default()
+    };
     assert!(ids(future).is_empty());
 }
 
@@ -152,7 +213,10 @@ fn unverified_export_leaves_chain_null() {
     let ledger = sample_ledger(&dir.path().join("ledger.db"));
     let export = build_soc2(&ledger, &ExportQuery::default()).unwrap();
     assert_eq!(export.ledger.verified, None);
-    assert!(export.records.iter().all(|record| record.chain_verified.is_none()));
+    assert!(export
+        .records
+        .iter()
+        .all(|record| record.chain_verified.is_none()));
 }
 
 #[test]
@@ -168,9 +232,16 @@ fn tampered_entry_marks_later_records() {
     .unwrap();
 
     let ledger = Ledger::open_existing(&path).unwrap();
-    let query = ExportQuery { verify_chain: true, ..Default::default() };
+    let query = ExportQuery {
+        verify_chain: true,
+        ..Default::default()
+    };
     let export = build_soc2(&ledger, &query).unwrap();
-    let verified: Vec<_> = export.records.iter().map(|record| record.chain_verified).collect();
+    let verified: Vec<_> = export
+        .records
+        .iter()
+        .map(|record| record.chain_verified)
+        .collect();
     // d1 (seq 1) has its override at seq 3, after the bad entry 2.
     assert_eq!(verified, [Some(false), Some(false), Some(false)]);
     assert_eq!(export.ledger.verified, Some(false));
@@ -180,14 +251,26 @@ fn tampered_entry_marks_later_records() {
 fn json_export_shape() {
     let dir = tempfile::tempdir().unwrap();
     let ledger = sample_ledger(&dir.path().join("ledger.db"));
-    let query = ExportQuery { repo: Some("acme/web".to_owned()), verify_chain: true, ..Default::default() };
+    let query = ExportQuery {
+        repo: Some("acme/web".to_owned()),
+        verify_chain: true,
+        ..Default::default()
+    };
     let export = build_soc2(&ledger, &query).unwrap();
     let mut out = Vec::new();
     write_json(&export, &mut out).unwrap();
     let value: Value = serde_json::from_slice(&out).unwrap();
 
-    let keys: Vec<&str> = value.as_object().unwrap().keys().map(String::as_str).collect();
-    assert_eq!(keys, ["contract", "generated_at", "ledger", "records", "repo"]);
+    let keys: Vec<&str> = value
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        ["contract", "generated_at", "ledger", "records", "repo"]
+    );
     assert_eq!(value["contract"], "soc2_v1");
     assert_eq!(value["repo"], "acme/web");
     assert_eq!(value["ledger"]["size"], 4);
@@ -195,7 +278,12 @@ fn json_export_shape() {
     assert_eq!(value["ledger"]["head_hash"].as_str().unwrap().len(), 64);
     let records = value["records"].as_array().unwrap();
     assert_eq!(records.len(), 1);
-    let record_keys: Vec<&str> = records[0].as_object().unwrap().keys().map(String::as_str).collect();
+    let record_keys: Vec<&str> = records[0]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
     let mut expected: Vec<&str> = COLUMNS.to_vec();
     expected.sort_unstable();
     assert_eq!(record_keys, expected);
@@ -206,12 +294,28 @@ fn json_export_shape() {
 fn csv_header_and_columns() {
     let dir = tempfile::tempdir().unwrap();
     let ledger = sample_ledger(&dir.path().join("ledger.db"));
-    let text = csv_text(&ledger, &ExportQuery { verify_chain: true, ..Default::default() });
+    let text = csv_text(
+        &ledger,
+        &ExportQuery {
+            verify_chain: true,
+            ..Default::default()
+        },
+    );
     let (header, rows) = read_csv(&text);
 
     let required = [
-        "decision_id", "decision", "reason_code", "human_message", "actor", "policy_version",
-        "inputs_present", "override_id", "chain_verified", "repo", "pr_number", "created_at",
+        "decision_id",
+        "decision",
+        "reason_code",
+        "human_message",
+        "actor",
+        "policy_version",
+        "inputs_present",
+        "override_id",
+        "chain_verified",
+        "repo",
+        "pr_number",
+        "created_at",
     ];
     assert_eq!(&header[..12], required);
     assert_eq!(header, COLUMNS);
@@ -223,7 +327,10 @@ fn csv_header_and_columns() {
     assert_eq!(&row[column(&header, "chain_verified")], "true");
     assert_eq!(&row[column(&header, "pr_number")], "128");
     assert_eq!(&row[column(&header, "ledger_seq")], "1");
-    assert_eq!(&row[column(&header, "override_expires_at")], "2026-12-31T00:00:00Z");
+    assert_eq!(
+        &row[column(&header, "override_expires_at")],
+        "2026-12-31T00:00:00Z"
+    );
 }
 
 #[test]
@@ -236,7 +343,10 @@ fn csv_nested_values_are_compact_json() {
         &row[column(&header, "actor")],
         r#"{"account_id":"5b10ac8d82e05b22cc7d4ef5","email":"dev@example.com","roles":["Engineer"]}"#
     );
-    assert_eq!(&row[column(&header, "inputs_present")], r#"["risk.level","approvals.count"]"#);
+    assert_eq!(
+        &row[column(&header, "inputs_present")],
+        r#"["risk.level","approvals.count"]"#
+    );
     assert_eq!(
         &row[column(&header, "policy_version")],
         r#"{"SEC-PR-001":"1.2.0","SOC2-CC8.R1":"1.0.0"}"#
@@ -257,7 +367,10 @@ fn csv_neutralizes_formula_cells() {
     assert_eq!(&rows[0][message], "'=HYPERLINK(\"http://x\")");
     assert_eq!(&rows[1][message], "All policies passed, \"quoted\"");
     assert_eq!(&rows[2][message], "'-2+3");
-    assert_eq!(&rows[0][column(&header, "override_reason")], "'+hotfix approved by CAB");
+    assert_eq!(
+        &rows[0][column(&header, "override_reason")],
+        "'+hotfix approved by CAB"
+    );
 
     for (input, expected) in [
         ("@SUM(A1)", "'@SUM(A1)"),
@@ -267,7 +380,11 @@ fn csv_neutralizes_formula_cells() {
         ("", ""),
         ("a=b", "a=b"),
     ] {
-        assert_eq!(runtime::export::neutralize_cell(input), expected, "{input:?}");
+        assert_eq!(
+            runtime::export::neutralize_cell(input),
+            expected,
+            "{input:?}"
+        );
     }
 }
 
@@ -275,6 +392,12 @@ fn csv_neutralizes_formula_cells() {
 fn csv_header_without_records() {
     let dir = tempfile::tempdir().unwrap();
     let ledger = Ledger::open(&dir.path().join("empty.db")).unwrap();
-    let text = csv_text(&ledger, &ExportQuery { verify_chain: true, ..Default::default() });
+    let text = csv_text(
+        &ledger,
+        &ExportQuery {
+            verify_chain: true,
+            ..Default::default()
+        },
+    );
     assert_eq!(text, format!("{}\r\n", COLUMNS.join(",")));
 }

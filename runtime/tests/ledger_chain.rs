@@ -1,11 +1,16 @@
 //! Ledger basics on real SQLite files: append and read back, the append-only triggers, the exact
 //! hash layout, idempotent appends and filtered reads.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use std::path::Path;
 
-use rusqlite::Connection;
 use runtime::ledger::{EntryKind, EntryQuery, Ledger, LedgerError, NewEntry};
+use rusqlite::Connection;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
@@ -49,8 +54,12 @@ fn append_and_read_back() {
     let dir = tempfile::tempdir().unwrap();
     let ledger = Ledger::open(&dir.path().join("ledger.db")).unwrap();
 
-    let first = ledger.append(decision("d1", Some("acme/api"), "BLOCKED")).unwrap();
-    let second = ledger.append(override_of("d1", "o1", Some("acme/api"))).unwrap();
+    let first = ledger
+        .append(decision("d1", Some("acme/api"), "BLOCKED"))
+        .unwrap();
+    let second = ledger
+        .append(override_of("d1", "o1", Some("acme/api")))
+        .unwrap();
 
     assert!(!first.existed);
     assert_eq!(first.entry.seq, 1);
@@ -74,9 +83,17 @@ fn append_and_read_back() {
 fn recorded_at_has_fixed_microseconds() {
     let dir = tempfile::tempdir().unwrap();
     let ledger = Ledger::open(&dir.path().join("ledger.db")).unwrap();
-    let entry = ledger.append(decision("d1", None, "ALLOWED")).unwrap().entry;
+    let entry = ledger
+        .append(decision("d1", None, "ALLOWED"))
+        .unwrap()
+        .entry;
     let text = entry.recorded_at.as_bytes();
-    assert_eq!(text.len(), "2026-12-04T16:03:49.123456Z".len(), "{}", entry.recorded_at);
+    assert_eq!(
+        text.len(),
+        "2026-12-04T16:03:49.123456Z".len(),
+        "{}",
+        entry.recorded_at
+    );
     assert_eq!(text[10], b'T');
     assert_eq!(text[19], b'.');
     assert_eq!(*text.last().unwrap(), b'Z');
@@ -88,10 +105,16 @@ fn reopen_continues_chain() {
     let path = dir.path().join("ledger.db");
     let head = {
         let ledger = Ledger::open(&path).unwrap();
-        ledger.append(decision("d1", Some("r"), "ALLOWED")).unwrap().entry
+        ledger
+            .append(decision("d1", Some("r"), "ALLOWED"))
+            .unwrap()
+            .entry
     };
     let ledger = Ledger::open_existing(&path).unwrap();
-    let next = ledger.append(decision("d2", Some("r"), "ALLOWED")).unwrap().entry;
+    let next = ledger
+        .append(decision("d2", Some("r"), "ALLOWED"))
+        .unwrap()
+        .entry;
     assert_eq!(next.seq, 2);
     assert_eq!(next.prev_hash, head.entry_hash);
     assert_eq!(next.repo_seq, Some(2));
@@ -110,9 +133,15 @@ fn update_and_delete_are_aborted() {
     let update = conn
         .execute("UPDATE ledger_entries SET payload = '{}' WHERE seq = 1", [])
         .unwrap_err();
-    assert!(update.to_string().contains("ledger is append-only"), "{update}");
+    assert!(
+        update.to_string().contains("ledger is append-only"),
+        "{update}"
+    );
     let delete = conn.execute("DELETE FROM ledger_entries", []).unwrap_err();
-    assert!(delete.to_string().contains("ledger is append-only"), "{delete}");
+    assert!(
+        delete.to_string().contains("ledger is append-only"),
+        "{delete}"
+    );
     assert!(ledger.verify(None).unwrap().valid);
 }
 
@@ -136,8 +165,14 @@ fn wal_and_application_id_are_set() {
 fn entry_hash_layout_is_pinned() {
     let dir = tempfile::tempdir().unwrap();
     let ledger = Ledger::open(&dir.path().join("ledger.db")).unwrap();
-    let first = ledger.append(decision("d1", Some("acme/api"), "BLOCKED")).unwrap().entry;
-    let second = ledger.append(override_of("d1", "o\"1", None)).unwrap().entry;
+    let first = ledger
+        .append(decision("d1", Some("acme/api"), "BLOCKED"))
+        .unwrap()
+        .entry;
+    let second = ledger
+        .append(override_of("d1", "o\"1", None))
+        .unwrap()
+        .entry;
 
     let header = format!(
         r#"{{"decision_id":"d1","issue_key":"PAY-42","kind":"decision","override_id":null,"recorded_at":"{}","repo":"acme/api","seq":1}}"#,
@@ -148,7 +183,10 @@ fn entry_hash_layout_is_pinned() {
 
     let repo_hashed = format!("{ZEROS}\n{}", first.entry_hash);
     assert_eq!(first.repo_prev_hash.as_deref(), Some(ZEROS));
-    assert_eq!(first.repo_entry_hash, Some(sha256_hex(repo_hashed.as_bytes())));
+    assert_eq!(
+        first.repo_entry_hash,
+        Some(sha256_hex(repo_hashed.as_bytes()))
+    );
 
     let header = format!(
         r#"{{"decision_id":"d1","issue_key":"PAY-42","kind":"override","override_id":"o\"1","recorded_at":"{}","repo":null,"seq":2}}"#,
@@ -193,41 +231,82 @@ fn entries_filter_by_repo_kind_status_limit() {
     ledger.append(decision("d3", Some("a"), "ALLOWED")).unwrap();
 
     let seqs = |query: EntryQuery| -> Vec<u64> {
-        ledger.entries(&query).unwrap().iter().map(|entry| entry.seq).collect()
+        ledger
+            .entries(&query)
+            .unwrap()
+            .iter()
+            .map(|entry| entry.seq)
+            .collect()
     };
     let repo_a = || Some("a".to_owned());
     assert_eq!(seqs(EntryQuery::default()), vec![1, 2, 3, 4]);
-    assert_eq!(seqs(EntryQuery { repo: repo_a(), ..Default::default() }), vec![1, 3, 4]);
+    assert_eq!(
+        seqs(EntryQuery {
+            repo: repo_a(),
+            ..Default::default()
+        }),
+        vec![1, 3, 4]
+    );
     let decisions_a = EntryQuery {
         repo: repo_a(),
         kind: Some(EntryKind::Decision),
         ..Default::default()
     };
     assert_eq!(seqs(decisions_a.clone()), vec![1, 4]);
-    let allowed = EntryQuery { status: Some("allowed".to_owned()), ..decisions_a.clone() };
+    let allowed = EntryQuery {
+        status: Some("allowed".to_owned()),
+        ..decisions_a.clone()
+    };
     assert_eq!(seqs(allowed), vec![4]);
-    assert_eq!(seqs(EntryQuery { limit: Some(1), ..decisions_a }), vec![1]);
+    assert_eq!(
+        seqs(EntryQuery {
+            limit: Some(1),
+            ..decisions_a
+        }),
+        vec![1]
+    );
 }
 
 #[test]
 fn entries_filter_by_time() {
     let dir = tempfile::tempdir().unwrap();
     let ledger = Ledger::open(&dir.path().join("ledger.db")).unwrap();
-    let first = ledger.append(decision("d1", None, "ALLOWED")).unwrap().entry;
+    let first = ledger
+        .append(decision("d1", None, "ALLOWED"))
+        .unwrap()
+        .entry;
     ledger.append(decision("d2", None, "ALLOWED")).unwrap();
 
-    let since_first = EntryQuery { since: Some(first.recorded_at.clone()), ..Default::default() };
+    let since_first = EntryQuery {
+        since: Some(first.recorded_at.clone()),
+        ..Default::default()
+    };
     assert_eq!(ledger.entries(&since_first).unwrap().len(), 2);
-    let until_first = EntryQuery { until: Some(first.recorded_at.clone()), ..Default::default() };
+    let until_first = EntryQuery {
+        until: Some(first.recorded_at.clone()),
+        ..Default::default()
+    };
     assert!(ledger.entries(&until_first).unwrap().is_empty());
-    let future = EntryQuery { since: Some("2999-01-01".to_owned()), ..Default::default() };
+    let future = EntryQuery {
+        since: Some("2999-01-01".to_owned()),
+        ..Default::default()
+    };
     assert!(ledger.entries(&future).unwrap().is_empty());
-    let offset = EntryQuery { until: Some("2999-01-01T01:00:00+01:00".to_owned()), ..Default::default() };
+    let offset = EntryQuery {
+        until: Some("2999-01-01T01:00:00+01:00".to_owned()),
+        ..Default::default()
+    };
     assert_eq!(ledger.entries(&offset).unwrap().len(), 2);
 
-    let invalid = EntryQuery { since: Some("yesterday".to_owned()), ..Default::default() };
+    let invalid = EntryQuery {
+        since: Some("yesterday".to_owned()),
+        ..Default::default()
+    };
     let error = ledger.entries(&invalid).unwrap_err();
-    assert!(matches!(error, LedgerError::InvalidTimestamp { .. }), "{error}");
+    assert!(
+        matches!(error, LedgerError::InvalidTimestamp { .. }),
+        "{error}"
+    );
     assert!(error.to_string().contains("\"yesterday\""), "{error}");
 }
 
@@ -245,18 +324,27 @@ fn open_existing_rejects_missing_file() {
 fn open_rejects_foreign_files() {
     let dir = tempfile::tempdir().unwrap();
     let text_file = dir.path().join("notes.db");
-    std::fs::write(&text_file, "this is not a database, just some text bytes ".repeat(40)).unwrap();
+    std::fs::write(
+        &text_file,
+        "this is not a database, just some text bytes ".repeat(40),
+    )
+    .unwrap();
     let error = Ledger::open(&text_file).unwrap_err();
     assert!(matches!(error, LedgerError::NotALedger { .. }), "{error}");
 
     let other = dir.path().join("other.db");
-    raw(&other).execute_batch("CREATE TABLE users (id INTEGER)").unwrap();
+    raw(&other)
+        .execute_batch("CREATE TABLE users (id INTEGER)")
+        .unwrap();
     let error = Ledger::open(&other).unwrap_err();
     assert!(matches!(error, LedgerError::NotALedger { .. }), "{error}");
     let mode: String = raw(&other)
         .pragma_query_value(None, "journal_mode", |row| row.get(0))
         .unwrap();
-    assert_eq!(mode, "delete", "a foreign database must not be switched to WAL");
+    assert_eq!(
+        mode, "delete",
+        "a foreign database must not be switched to WAL"
+    );
 }
 
 #[test]
@@ -266,7 +354,10 @@ fn open_rejects_newer_format() {
     drop(Ledger::open(&path).unwrap());
     raw(&path).pragma_update(None, "user_version", 99).unwrap();
     let error = Ledger::open_existing(&path).unwrap_err();
-    assert!(matches!(error, LedgerError::NewerFormat { found: 99, .. }), "{error}");
+    assert!(
+        matches!(error, LedgerError::NewerFormat { found: 99, .. }),
+        "{error}"
+    );
 }
 
 #[test]
@@ -274,15 +365,24 @@ fn read_only_open_reads_and_verifies() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ledger.db");
     let written = Ledger::open(&path).unwrap();
-    let first = written.append(decision("d1", Some("r"), "ALLOWED")).unwrap().entry;
+    let first = written
+        .append(decision("d1", Some("r"), "ALLOWED"))
+        .unwrap()
+        .entry;
 
     let reader = Ledger::open_read_only(&path).unwrap();
     assert_eq!(reader.decision("d1").unwrap(), Some(first));
     assert!(reader.verify(None).unwrap().valid);
     assert_eq!(reader.checkpoint().unwrap().size, 1);
 
-    written.append(decision("d2", Some("r"), "ALLOWED")).unwrap();
-    assert_eq!(reader.checkpoint().unwrap().size, 2, "reads see later commits");
+    written
+        .append(decision("d2", Some("r"), "ALLOWED"))
+        .unwrap();
+    assert_eq!(
+        reader.checkpoint().unwrap().size,
+        2,
+        "reads see later commits"
+    );
 }
 
 #[test]
@@ -292,7 +392,10 @@ fn read_only_open_rejects_append() {
     drop(Ledger::open(&path).unwrap());
     let reader = Ledger::open_read_only(&path).unwrap();
     let error = reader.append(decision("d1", None, "ALLOWED")).unwrap_err();
-    assert!(matches!(error, LedgerError::OpenedReadOnly { .. }), "{error}");
+    assert!(
+        matches!(error, LedgerError::OpenedReadOnly { .. }),
+        "{error}"
+    );
 }
 
 #[test]
@@ -304,7 +407,9 @@ fn read_only_open_rejects_missing_and_foreign() {
     assert!(!missing.exists());
 
     let other = dir.path().join("other.db");
-    raw(&other).execute_batch("CREATE TABLE users (id INTEGER)").unwrap();
+    raw(&other)
+        .execute_batch("CREATE TABLE users (id INTEGER)")
+        .unwrap();
     let error = Ledger::open_read_only(&other).unwrap_err();
     assert!(matches!(error, LedgerError::NotALedger { .. }), "{error}");
 

@@ -1,6 +1,11 @@
 //! Concurrent appends through the group-commit writer: no fork, no lost acknowledged entry,
 //! and a duplicate decision appended once.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use std::collections::HashSet;
 use std::sync::{Arc, Barrier};
@@ -44,7 +49,10 @@ fn concurrent_appends_never_fork() {
             })
         })
         .collect();
-    let acknowledged: Vec<_> = workers.into_iter().flat_map(|worker| worker.join().unwrap()).collect();
+    let acknowledged: Vec<_> = workers
+        .into_iter()
+        .flat_map(|worker| worker.join().unwrap())
+        .collect();
 
     let total = (THREADS * PER_THREAD) as u64;
     let seqs: HashSet<u64> = acknowledged.iter().map(|entry| entry.seq).collect();
@@ -52,7 +60,11 @@ fn concurrent_appends_never_fork() {
     assert_eq!(seqs, (1..=total).collect::<HashSet<_>>());
     for entry in &acknowledged {
         let stored = ledger.entry(entry.seq).unwrap().unwrap();
-        assert_eq!(&stored, entry, "acknowledged entry {} differs on disk", entry.seq);
+        assert_eq!(
+            &stored, entry,
+            "acknowledged entry {} differs on disk",
+            entry.seq
+        );
     }
 
     let verification = ledger.verify(None).unwrap();
@@ -76,11 +88,16 @@ fn concurrent_duplicate_decision_appends_once() {
             let barrier = Arc::clone(&barrier);
             std::thread::spawn(move || {
                 barrier.wait();
-                ledger.append(decision("same".to_owned(), "r".to_owned())).unwrap()
+                ledger
+                    .append(decision("same".to_owned(), "r".to_owned()))
+                    .unwrap()
             })
         })
         .collect();
-    let results: Vec<_> = workers.into_iter().map(|worker| worker.join().unwrap()).collect();
+    let results: Vec<_> = workers
+        .into_iter()
+        .map(|worker| worker.join().unwrap())
+        .collect();
 
     let fresh = results.iter().filter(|appended| !appended.existed).count();
     assert_eq!(fresh, 1, "exactly one caller appends");

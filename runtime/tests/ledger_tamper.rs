@@ -1,11 +1,16 @@
 //! Tamper detection on real SQLite files: the triggers are dropped and rows edited behind the
 //! ledger's back, then verification must name the first bad seq.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::Connection;
 use runtime::ledger::{EntryKind, FailureReason, Ledger, LedgerError, NewEntry, Verification};
+use rusqlite::Connection;
 use serde_json::json;
 
 fn decision(index: usize, repo: &str) -> NewEntry {
@@ -24,7 +29,11 @@ fn ledger_with_entries(dir: &Path) -> PathBuf {
     let path = dir.join("ledger.db");
     let ledger = Ledger::open(&path).unwrap();
     for index in 1..=10 {
-        let repo = if index % 2 == 1 { "acme/api" } else { "acme/web" };
+        let repo = if index % 2 == 1 {
+            "acme/api"
+        } else {
+            "acme/web"
+        };
         ledger.append(decision(index, repo)).unwrap();
     }
     path
@@ -59,7 +68,10 @@ fn intact_chain_verifies() {
     let verification = ledger.verify(None).unwrap();
     assert!(verification.valid, "{verification:?}");
     assert_eq!(verification.checked, 10);
-    assert_eq!(verification.head_hash, ledger.entry(10).unwrap().unwrap().entry_hash);
+    assert_eq!(
+        verification.head_hash,
+        ledger.entry(10).unwrap().unwrap().entry_hash
+    );
     assert_eq!(verification.reason, None);
     assert_eq!(ledger.verify(Some("acme/api")).unwrap().checked, 5);
 }
@@ -68,7 +80,10 @@ fn intact_chain_verifies() {
 fn edited_payload_reports_its_seq() {
     let dir = tempfile::tempdir().unwrap();
     let path = ledger_with_entries(dir.path());
-    tamper(&path, "UPDATE ledger_entries SET payload = replace(payload, 'ALLOWED', 'BLOCKED') WHERE seq = 4");
+    tamper(
+        &path,
+        "UPDATE ledger_entries SET payload = replace(payload, 'ALLOWED', 'BLOCKED') WHERE seq = 4",
+    );
     let verification = verify(&path, None);
     assert_broken(&verification, 4, FailureReason::HashMismatch);
     assert_eq!(verification.checked, 3);
@@ -78,7 +93,10 @@ fn edited_payload_reports_its_seq() {
 fn edited_header_column_reports_its_seq() {
     let dir = tempfile::tempdir().unwrap();
     let path = ledger_with_entries(dir.path());
-    tamper(&path, "UPDATE ledger_entries SET issue_key = 'PAY-999' WHERE seq = 6");
+    tamper(
+        &path,
+        "UPDATE ledger_entries SET issue_key = 'PAY-999' WHERE seq = 6",
+    );
     assert_broken(&verify(&path, None), 6, FailureReason::HashMismatch);
 }
 
@@ -88,11 +106,18 @@ fn flipped_entry_hash_reports_its_seq() {
     let path = ledger_with_entries(dir.path());
     let conn = Connection::open(&path).unwrap();
     let stored: String = conn
-        .query_row("SELECT entry_hash FROM ledger_entries WHERE seq = 7", [], |row| row.get(0))
+        .query_row(
+            "SELECT entry_hash FROM ledger_entries WHERE seq = 7",
+            [],
+            |row| row.get(0),
+        )
         .unwrap();
     let flipped_first = if stored.starts_with('0') { "1" } else { "0" };
     let flipped = format!("{flipped_first}{}", &stored[1..]);
-    tamper(&path, &format!("UPDATE ledger_entries SET entry_hash = '{flipped}' WHERE seq = 7"));
+    tamper(
+        &path,
+        &format!("UPDATE ledger_entries SET entry_hash = '{flipped}' WHERE seq = 7"),
+    );
     assert_broken(&verify(&path, None), 7, FailureReason::HashMismatch);
 }
 
@@ -127,7 +152,10 @@ fn renumbered_entry_is_seq_gap() {
 fn repo_chain_detects_tampering_in_its_repo() {
     let dir = tempfile::tempdir().unwrap();
     let path = ledger_with_entries(dir.path());
-    tamper(&path, "UPDATE ledger_entries SET payload = '{}' WHERE seq = 6");
+    tamper(
+        &path,
+        "UPDATE ledger_entries SET payload = '{}' WHERE seq = 6",
+    );
 
     let web = verify(&path, Some("acme/web"));
     assert_broken(&web, 6, FailureReason::HashMismatch);
@@ -146,7 +174,10 @@ fn repo_chain_detects_removed_repo_entry() {
     let path = ledger_with_entries(dir.path());
     // The acme/api walk no longer sees entry 3, so repo_seq jumps from 1 to 3 at seq 5. The full
     // walk fails earlier, at seq 3, because the repo column is part of the hashed header.
-    tamper(&path, "UPDATE ledger_entries SET repo = 'elsewhere' WHERE seq = 3");
+    tamper(
+        &path,
+        "UPDATE ledger_entries SET repo = 'elsewhere' WHERE seq = 3",
+    );
     let api = verify(&path, Some("acme/api"));
     assert_broken(&api, 5, FailureReason::RepoSeqGap);
     assert_broken(&verify(&path, None), 3, FailureReason::HashMismatch);
@@ -160,7 +191,11 @@ fn repo_link_mismatch_is_reported() {
         &path,
         "UPDATE ledger_entries SET repo_prev_hash = 'a' || substr(repo_prev_hash, 2) WHERE seq = 8",
     );
-    assert_broken(&verify(&path, Some("acme/web")), 8, FailureReason::RepoLinkMismatch);
+    assert_broken(
+        &verify(&path, Some("acme/web")),
+        8,
+        FailureReason::RepoLinkMismatch,
+    );
     assert_broken(&verify(&path, None), 8, FailureReason::RepoLinkMismatch);
 }
 
@@ -172,14 +207,21 @@ fn repo_hash_mismatch_is_reported() {
         &path,
         "UPDATE ledger_entries SET repo_entry_hash = 'a' || substr(repo_entry_hash, 2) WHERE seq = 9",
     );
-    assert_broken(&verify(&path, Some("acme/api")), 9, FailureReason::RepoHashMismatch);
+    assert_broken(
+        &verify(&path, Some("acme/api")),
+        9,
+        FailureReason::RepoHashMismatch,
+    );
 }
 
 #[test]
 fn malformed_row_is_reported() {
     let dir = tempfile::tempdir().unwrap();
     let path = ledger_with_entries(dir.path());
-    tamper(&path, "UPDATE ledger_entries SET repo_seq = NULL WHERE seq = 2");
+    tamper(
+        &path,
+        "UPDATE ledger_entries SET repo_seq = NULL WHERE seq = 2",
+    );
     assert_broken(&verify(&path, None), 2, FailureReason::MalformedEntry);
 }
 
@@ -193,7 +235,10 @@ fn truncated_tail_needs_checkpoint() {
     tamper(&path, "DELETE FROM ledger_entries WHERE seq > 7");
     let ledger = Ledger::open_existing(&path).unwrap();
     let walk = ledger.verify(None).unwrap();
-    assert!(walk.valid, "a truncated chain is still a valid chain: {walk:?}");
+    assert!(
+        walk.valid,
+        "a truncated chain is still a valid chain: {walk:?}"
+    );
     assert_eq!(walk.checked, 7);
 
     let against = ledger.verify_checkpoint(&saved).unwrap();
@@ -233,12 +278,22 @@ fn grown_ledger_passes_checkpoint() {
 fn startup_check_fails_on_corruption() {
     let dir = tempfile::tempdir().unwrap();
     let path = ledger_with_entries(dir.path());
-    tamper(&path, "UPDATE ledger_entries SET payload = '{}' WHERE seq = 2");
+    tamper(
+        &path,
+        "UPDATE ledger_entries SET payload = '{}' WHERE seq = 2",
+    );
     let ledger = Ledger::open_existing(&path).unwrap();
 
     let error = ledger.verify_at_startup(true).unwrap_err();
     assert!(
-        matches!(error, LedgerError::Corrupted { seq: 2, reason: FailureReason::HashMismatch, .. }),
+        matches!(
+            error,
+            LedgerError::Corrupted {
+                seq: 2,
+                reason: FailureReason::HashMismatch,
+                ..
+            }
+        ),
         "{error}"
     );
     let tolerated = ledger.verify_at_startup(false).unwrap();
@@ -262,7 +317,12 @@ fn verification_json_shape() {
             "ab".repeat(32)
         )
     );
-    let valid = Verification { reason: None, seq: None, valid: true, ..broken };
+    let valid = Verification {
+        reason: None,
+        seq: None,
+        valid: true,
+        ..broken
+    };
     let text = serde_json::to_string(&valid).unwrap();
     assert!(!text.contains("reason"), "{text}");
     assert!(!text.contains("seq"), "{text}");

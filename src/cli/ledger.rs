@@ -59,7 +59,11 @@ pub fn run(command: LedgerCommand) -> Exit {
 }
 
 fn verify(args: &VerifyArgs) -> Result<Exit, String> {
-    let saved = args.checkpoint.as_deref().map(read_checkpoint).transpose()?;
+    let saved = args
+        .checkpoint
+        .as_deref()
+        .map(read_checkpoint)
+        .transpose()?;
     let ledger = Ledger::open_read_only(&args.db).map_err(|error| error.to_string())?;
     let verification = match &saved {
         Some(saved) => ledger.verify_checkpoint(saved),
@@ -69,9 +73,16 @@ fn verify(args: &VerifyArgs) -> Result<Exit, String> {
 
     match args.format {
         VerifyFormat::Json => println!("{}", to_json(&verification)?),
-        VerifyFormat::Human => println!("{}", describe(&args.db, args.repo.as_deref(), &verification)),
+        VerifyFormat::Human => println!(
+            "{}",
+            describe(&args.db, args.repo.as_deref(), &verification)
+        ),
     }
-    Ok(if verification.valid { Exit::Success } else { Exit::Findings })
+    Ok(if verification.valid {
+        Exit::Success
+    } else {
+        Exit::Findings
+    })
 }
 
 fn read_checkpoint(path: &Path) -> Result<Checkpoint, String> {

@@ -69,7 +69,9 @@ fn cells(record: &Soc2Record) -> [String; 22] {
         value_cell(&record.policy_version),
         value_cell(&record.inputs_present),
         optional_text(record.override_id.as_deref()),
-        record.chain_verified.map_or_else(String::new, |flag| flag.to_string()),
+        record
+            .chain_verified
+            .map_or_else(String::new, |flag| flag.to_string()),
         optional_text(record.repo.as_deref()),
         value_cell(&record.pr_number),
         neutralize_cell(&record.created_at),

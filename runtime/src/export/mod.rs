@@ -77,7 +77,11 @@ pub fn build_soc2(ledger: &Ledger, query: &ExportQuery) -> Result<Soc2Export, Le
             let verified = verification.as_ref().map(|walk| {
                 chain_covers(walk, decision.seq, overrides.last().map(|entry| entry.seq))
             });
-            records.push(Soc2Record::from_entries(&decision, overrides.last(), verified));
+            records.push(Soc2Record::from_entries(
+                &decision,
+                overrides.last(),
+                verified,
+            ));
         }
         Ok((head, verification, records))
     })?;

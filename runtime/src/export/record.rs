@@ -68,7 +68,10 @@ impl Soc2Record {
             repo: decision.repo.clone().or_else(|| text(&payload, "repo")),
             pr_number: field(&payload, "pr_number"),
             created_at: decision.recorded_at.clone(),
-            issue_key: decision.issue_key.clone().or_else(|| text(&payload, "issue_key")),
+            issue_key: decision
+                .issue_key
+                .clone()
+                .or_else(|| text(&payload, "issue_key")),
             transition: field(&payload, "transition"),
             environment: text(&payload, "environment"),
             bundle_hash: text(&payload, "bundle_hash"),

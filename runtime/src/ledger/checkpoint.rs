@@ -39,7 +39,10 @@ pub fn current(conn: &Connection) -> rusqlite::Result<Checkpoint> {
 /// Walks the whole chain, then checks that it still has at least `checkpoint.size` entries and
 /// that the entry at `seq = size` still has `checkpoint.head_hash`. Run it inside one read
 /// transaction so the walk and the lookup see the same snapshot.
-pub fn verify_against(conn: &Connection, checkpoint: &Checkpoint) -> rusqlite::Result<Verification> {
+pub fn verify_against(
+    conn: &Connection,
+    checkpoint: &Checkpoint,
+) -> rusqlite::Result<Verification> {
     let walk = verify::verify_chain(conn)?;
     if !walk.valid {
         return Ok(walk);

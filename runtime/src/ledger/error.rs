@@ -104,7 +104,11 @@ pub enum LedgerError {
 
 impl LedgerError {
     /// Classifies a SQLite error: busy, full, read-only and not-a-database get their own variant.
-    pub(crate) fn sqlite(path: &std::path::Path, action: &'static str, source: rusqlite::Error) -> Self {
+    pub(crate) fn sqlite(
+        path: &std::path::Path,
+        action: &'static str,
+        source: rusqlite::Error,
+    ) -> Self {
         let path = path.to_path_buf();
         match source.sqlite_error_code() {
             Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Self::Locked { path },

@@ -79,9 +79,12 @@ impl Ledger {
     /// `decision_id` is stored already, or an override whose `override_id` is, is not appended
     /// again: the stored entry comes back with `existed: true`.
     pub fn append(&self, entry: NewEntry) -> Result<Appended, LedgerError> {
-        let writer = self.writer.as_ref().ok_or_else(|| LedgerError::OpenedReadOnly {
-            path: self.path.clone(),
-        })?;
+        let writer = self
+            .writer
+            .as_ref()
+            .ok_or_else(|| LedgerError::OpenedReadOnly {
+                path: self.path.clone(),
+            })?;
         writer.append(PreparedEntry {
             kind: entry.kind,
             decision_id: entry.decision_id,
@@ -94,12 +97,16 @@ impl Ledger {
 
     /// Returns the stored decision with `decision_id`.
     pub fn decision(&self, decision_id: &str) -> Result<Option<Entry>, LedgerError> {
-        self.read("reading a decision", |conn| query::decision(conn, decision_id))
+        self.read("reading a decision", |conn| {
+            query::decision(conn, decision_id)
+        })
     }
 
     /// Returns the overrides recorded for `decision_id`, oldest first.
     pub fn overrides_for(&self, decision_id: &str) -> Result<Vec<Entry>, LedgerError> {
-        self.read("reading overrides", |conn| query::overrides_for(conn, decision_id))
+        self.read("reading overrides", |conn| {
+            query::overrides_for(conn, decision_id)
+        })
     }
 
     /// Returns the entry at `seq`.

@@ -86,7 +86,8 @@ pub fn open_reader(path: &Path, read_only: bool) -> Result<Connection, LedgerErr
         conn.busy_timeout(BUSY_TIMEOUT)?;
         conn.pragma_update(None, "query_only", true)
     };
-    settings().map_err(|source| LedgerError::sqlite(path, "configuring a read connection", source))?;
+    settings()
+        .map_err(|source| LedgerError::sqlite(path, "configuring a read connection", source))?;
     Ok(conn)
 }
 
@@ -104,8 +105,14 @@ pub fn check_existing(path: &Path) -> Result<(), LedgerError> {
         .map_err(error)?;
     match application_id {
         APPLICATION_ID => check_version(&conn, path),
-        0 => Err(not_a_ledger(path, "the database has no ReleaseGate application id")),
-        _ => Err(not_a_ledger(path, "the database belongs to another application")),
+        0 => Err(not_a_ledger(
+            path,
+            "the database has no ReleaseGate application id",
+        )),
+        _ => Err(not_a_ledger(
+            path,
+            "the database belongs to another application",
+        )),
     }
 }
 
@@ -120,7 +127,8 @@ fn configure(conn: &Connection, path: &Path) -> Result<(), LedgerError> {
             mode,
         });
     }
-    conn.pragma_update(None, "synchronous", "FULL").map_err(error)
+    conn.pragma_update(None, "synchronous", "FULL")
+        .map_err(error)
 }
 
 /// Checks that the file is a ledger of a readable version; on an empty database (and only with
@@ -141,7 +149,8 @@ fn initialize(conn: &mut Connection, path: &Path, create: bool) -> Result<(), Le
         if !create {
             return Err(not_a_ledger(path, "the database is empty"));
         }
-        create_schema(&tx).map_err(|source| LedgerError::sqlite(path, "creating the tables", source))?;
+        create_schema(&tx)
+            .map_err(|source| LedgerError::sqlite(path, "creating the tables", source))?;
     } else if application_id != APPLICATION_ID {
         return Err(not_a_ledger(
             path,

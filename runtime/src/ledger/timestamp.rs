@@ -7,9 +7,8 @@ use time::{Date, OffsetDateTime, UtcOffset};
 
 use super::LedgerError;
 
-const STORED_FORMAT: &[time::format_description::BorrowedFormatItem<'static>] = format_description!(
-    "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z"
-);
+const STORED_FORMAT: &[time::format_description::BorrowedFormatItem<'static>] =
+    format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z");
 const DATE_FORMAT: &[time::format_description::BorrowedFormatItem<'static>] =
     format_description!("[year]-[month]-[day]");
 
@@ -23,7 +22,8 @@ pub fn format_stored(moment: OffsetDateTime) -> String {
     let utc = moment.to_offset(UtcOffset::UTC);
     // Formatting fails only when the value lacks a component the format names, and a UTC
     // `OffsetDateTime` has every one of them.
-    utc.format(STORED_FORMAT).unwrap_or_else(|_| utc.to_string())
+    utc.format(STORED_FORMAT)
+        .unwrap_or_else(|_| utc.to_string())
 }
 
 /// Parses an RFC 3339 timestamp (any offset) or a bare date (midnight UTC) and returns it in the

@@ -11,7 +11,7 @@ use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags, Row};
 use serde::{Deserialize, Serialize};
 
-use super::hash::{self, HexHash, Header, GENESIS_HASH, HASH_HEX_LEN};
+use super::hash::{self, Header, HexHash, GENESIS_HASH, HASH_HEX_LEN};
 use super::query::ENTRY_COLUMNS;
 
 /// The result of a verification run.
@@ -86,16 +86,24 @@ impl FailureReason {
     /// Returns a sentence for people reading a report.
     pub fn description(self) -> &'static str {
         match self {
-            Self::SeqGap => "seq does not follow the previous entry (an entry is missing or renumbered)",
+            Self::SeqGap => {
+                "seq does not follow the previous entry (an entry is missing or renumbered)"
+            }
             Self::PrevHashMismatch => "prev_hash differs from the previous entry's entry_hash",
-            Self::HashMismatch => "entry_hash does not match the entry's contents (the entry was altered)",
+            Self::HashMismatch => {
+                "entry_hash does not match the entry's contents (the entry was altered)"
+            }
             Self::RepoSeqGap => "repo_seq does not follow the previous entry of the same repo",
             Self::RepoLinkMismatch => {
                 "repo_prev_hash differs from the previous same-repo entry's repo_entry_hash"
             }
-            Self::RepoHashMismatch => "repo_entry_hash does not match repo_prev_hash and entry_hash",
+            Self::RepoHashMismatch => {
+                "repo_entry_hash does not match repo_prev_hash and entry_hash"
+            }
             Self::MalformedEntry => "a column has the wrong type or a required column is empty",
-            Self::Truncated => "the ledger has fewer entries than the checkpoint (entries were removed)",
+            Self::Truncated => {
+                "the ledger has fewer entries than the checkpoint (entries were removed)"
+            }
             Self::CheckpointMismatch => {
                 "the entry at the checkpoint's size no longer has the checkpoint's head_hash \
                  (history was rewritten)"
@@ -113,8 +121,9 @@ impl std::fmt::Display for FailureReason {
 /// Walks the whole chain: seq contiguity from 1, `prev_hash` links, every `entry_hash`, and the
 /// repo links of every entry that has a repo.
 pub fn verify_chain(conn: &Connection) -> rusqlite::Result<Verification> {
-    let mut statement =
-        conn.prepare(&format!("SELECT {ENTRY_COLUMNS} FROM ledger_entries ORDER BY seq"))?;
+    let mut statement = conn.prepare(&format!(
+        "SELECT {ENTRY_COLUMNS} FROM ledger_entries ORDER BY seq"
+    ))?;
     let mut rows = statement.query([])?;
     let mut walk = ChainWalk::default();
     while let Some(row) = rows.next()? {
@@ -139,7 +148,12 @@ pub fn verify_repo(conn: &Connection, repo: &str) -> rusqlite::Result<Verificati
         let seq = row_seq(row);
         let checked = check_repo_row(row, &mut header, &mut head);
         if let Err(reason) = checked {
-            return Ok(Verification::failed(head.seq, hash_text(&head.hash), seq, reason));
+            return Ok(Verification::failed(
+                head.seq,
+                hash_text(&head.hash),
+                seq,
+                reason,
+            ));
         }
     }
     Ok(Verification::passed(head.seq, hash_text(&head.hash)))
@@ -252,9 +266,11 @@ fn check_repo_link(
     entry_hash: &HexHash,
     head: &mut RepoHead,
 ) -> Result<(), FailureReason> {
-    let (Some(repo_seq), Some(repo_prev), Some(repo_hash)) =
-        (fields.repo_seq, fields.repo_prev_hash, fields.repo_entry_hash)
-    else {
+    let (Some(repo_seq), Some(repo_prev), Some(repo_hash)) = (
+        fields.repo_seq,
+        fields.repo_prev_hash,
+        fields.repo_entry_hash,
+    ) else {
         return Err(FailureReason::MalformedEntry);
     };
     if repo_seq != head.seq + 1 {

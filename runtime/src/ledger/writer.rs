@@ -73,7 +73,9 @@ impl Writer {
         };
         let sender = self.sender.as_ref().ok_or_else(stopped)?;
         let (reply, response) = mpsc::sync_channel(1);
-        sender.send(Request { entry, reply }).map_err(|_| stopped())?;
+        sender
+            .send(Request { entry, reply })
+            .map_err(|_| stopped())?;
         response.recv().map_err(|_| stopped())?
     }
 }
