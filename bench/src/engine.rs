@@ -16,7 +16,7 @@ impl EngineError {
     }
 }
 
-/// What an engine is in the comparison.
+/// The part an engine plays in the comparison.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Role {
     /// ReleaseGate, the engine the targets are about.

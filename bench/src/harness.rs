@@ -1,8 +1,8 @@
 //! A small timing harness that measures several cases in one run and interleaves their samples.
 //!
 //! Each sample runs one case for a calibrated batch of iterations and records the mean time per
-//! iteration. Samples of all cases in a group take turns (case 1, case 2, …, case 1, …), so a
-//! burst of load on a shared machine lands on every engine rather than on one, and the ratios
+//! iteration. Samples of all cases in a group take turns (case 1, case 2, …, case 1, …). A
+//! burst of load on a shared machine then lands on every engine rather than on one, so the ratios
 //! between engines stay meaningful even when the absolute figures move.
 
 use std::hint::black_box;
@@ -60,7 +60,7 @@ fn calibrate(case: &mut Case, target: Duration) -> u64 {
     }
 }
 
-/// The value at `fraction` (0 to 1) of sorted `values`, or 0 when there are none.
+/// Returns the value at `fraction` (0 to 1) of sorted `values`, or 0 when there are none.
 fn quantile(values: &[f64], fraction: f64) -> f64 {
     let last = values.len().saturating_sub(1);
     let position = (last as f64 * fraction).round() as usize;

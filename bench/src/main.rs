@@ -3,6 +3,7 @@
 //!
 //! Usage: `compare [--samples N] [--sample-ms MS]` (defaults 31 samples of 20 ms each).
 
+use std::hint::black_box;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -37,7 +38,7 @@ where
 {
     let mut engine = E::build()?;
     let input = engine.load(json)?;
-    Ok((E::ROLE, Case::new(E::NAME, move || engine.eval(&input))))
+    Ok((E::ROLE, Case::new(E::NAME, move || engine.eval(black_box(&input)))))
 }
 
 fn json_case<E: Engine + 'static>(json: &'static str) -> Result<(Role, Case), EngineError> {

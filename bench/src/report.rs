@@ -14,7 +14,7 @@ pub struct GroupResult {
     pub target_ratio: Option<f64>,
 }
 
-/// A duration in the unit that keeps three significant figures readable.
+/// Formats a duration in the unit that keeps three significant figures readable.
 pub fn format_ns(nanoseconds: f64) -> String {
     if nanoseconds >= 1_000_000.0 {
         format!("{:.2} ms", nanoseconds / 1_000_000.0)

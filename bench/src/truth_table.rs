@@ -31,7 +31,7 @@ impl Row {
     }
 }
 
-/// All 16 combinations, in binary order of (risk, approvals, files, environment).
+/// Returns all 16 combinations, in binary order of (risk, approvals, files, environment).
 pub fn rows() -> Vec<Row> {
     (0u8..16)
         .map(|bits| Row::new(bits & 8 != 0, bits & 4 != 0, bits & 2 != 0, bits & 1 != 0))

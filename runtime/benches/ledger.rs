@@ -18,7 +18,7 @@ const VERIFY_ENTRIES: u64 = 20_000;
 /// Concurrent appenders in the batched bench.
 const APPENDERS: [u64; 2] = [4, 16];
 
-/// A decision entry shaped like the server's, with a unique id per `sequence`.
+/// Builds a decision entry shaped like the server's, with a unique id per `sequence`.
 fn decision(sequence: u64) -> NewEntry {
     let decision_id = format!("{sequence:064x}");
     let payload = serde_json::json!({

@@ -69,7 +69,7 @@ impl Engine for ReleaseGate {
     }
 
     /// Compiles to artifact bytes and loads them, so the timed step ends with a verified bundle
-    /// ready to evaluate, as the runtime holds it.
+    /// ready to evaluate, as the runtime keeps it.
     fn compile(schema: &Schema) -> Result<ReleaseGate, EngineError> {
         let bytes = compile_artifact(schema)?;
         let bundle = Bundle::from_bytes(&bytes).map_err(|error| EngineError::new(NAME, "load", error))?;

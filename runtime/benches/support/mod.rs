@@ -35,12 +35,12 @@ pub fn compile(schema_text: &str, sources: &[(String, String)]) -> Bundle {
     Bundle::from_bytes(&artifact.bytes).expect("artifact loads")
 }
 
-/// The benchmark rule alone.
+/// Compiles the benchmark rule alone.
 pub fn rule_bundle() -> Bundle {
     compile(RULE_SCHEMA, &[("block.rgl".to_string(), RULE.to_string())])
 }
 
-/// One generated policy; the four shapes cycle so that the bundle mixes string, integer,
+/// Writes one generated policy. The four shapes cycle, so the bundle mixes string, integer,
 /// list-membership and negated comparisons with both effects.
 fn generated_policy(index: usize) -> String {
     let effect = if index % 3 == 0 { "WARN" } else { "BLOCK" };
@@ -55,7 +55,7 @@ fn generated_policy(index: usize) -> String {
     )
 }
 
-/// A bundle of `count` generated policies over the bench schema.
+/// Compiles a bundle of `count` generated policies over the bench schema.
 pub fn generated_bundle(count: usize) -> Bundle {
     let text: String = (0..count).map(generated_policy).collect();
     compile(RULE_SCHEMA, &[("generated.rgl".to_string(), text)])
