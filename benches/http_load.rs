@@ -51,8 +51,9 @@ impl Connection {
             "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
             body.len()
         );
-        self.writer.write_all(head.as_bytes()).expect("write request head");
-        self.writer.write_all(body.as_bytes()).expect("write request body");
+        // One write per request, so Nagle's algorithm cannot hold back a second segment.
+        let request = [head.as_bytes(), body.as_bytes()].concat();
+        self.writer.write_all(&request).expect("write request");
         self.read_response()
     }
 
