@@ -229,6 +229,29 @@ fn stored_override_endpoint() {
 }
 
 #[test]
+fn concurrent_overrides_apply_once() {
+    let server = start(Options::default());
+    let (_, blocked) = post(&server.url(CHECK), &check_request(Some("HIGH")));
+    let id = blocked["decision_id"].as_str().unwrap().to_string();
+    let url = server.url(&format!("/integrations/jira/decisions/{id}/override"));
+    let statuses: Vec<u16> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..12)
+            .map(|i| {
+                let url = url.clone();
+                scope.spawn(move || {
+                    let body = json!({"actor_account_id": "rm-1", "reason": format!("approved in CAB-{i}")});
+                    post(&url, &body).0
+                })
+            })
+            .collect();
+        handles.into_iter().map(|handle| handle.join().unwrap()).collect()
+    });
+    assert_eq!(statuses.iter().filter(|status| **status == 200).count(), 1, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|status| **status == 409).count(), 11, "{statuses:?}");
+    assert_eq!(ledger_size(&server), 2, "one decision and one override");
+}
+
+#[test]
 fn stored_override_separation_of_duties() {
     let server = start(Options::default());
     let mut request = check_request(Some("HIGH"));
