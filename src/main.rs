@@ -6,9 +6,26 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// Stack size for the thread that runs a verb. The parser, checker and code generator recurse
+/// over expression trees, and a flat chain of a few thousand `and`/`or` terms nests that deep;
+/// the 8 MiB main-thread stack overflowed on a 2,000-term chain. The memory is reserved, not
+/// committed, so an ordinary run uses no more than before.
+const VERB_STACK_BYTES: usize = 1 << 30;
+
 fn main() -> ExitCode {
     let args = cli::Cli::parse();
     let serving = matches!(args.command, cli::Command::Serve(_));
     cli::init_logging(args.log_level.as_deref(), serving);
-    cli::run(args.command).into()
+    let worker = std::thread::Builder::new()
+        .name("releasegate".to_string())
+        .stack_size(VERB_STACK_BYTES)
+        .spawn(move || cli::run(args.command));
+    match worker.map(|handle| handle.join()) {
+        Ok(Ok(exit)) => exit.into(),
+        Ok(Err(_)) => ExitCode::from(101),
+        Err(error) => {
+            eprintln!("error: cannot start the command thread: {error}");
+            cli::Exit::Usage.into()
+        }
+    }
 }

@@ -196,3 +196,15 @@ fn help_explains_formats_and_exit_codes() {
     assert!(text.contains("\"end_column\""), "{text}");
     assert!(text.contains("transitions.yaml"), "{text}");
 }
+
+#[test]
+fn long_or_chain_does_not_overflow() {
+    let terms: Vec<String> = (0..3000).map(|i| format!("risk.score > {i}")).collect();
+    let policy = format!(
+        "policy_id: CLI-LONG-001\nname: \"Long chain\"\nwhen: \"{}\"\nenforcement:\n  result: BLOCK\n  message: \"x\"\n",
+        terms.join(" or ")
+    );
+    let dir = dir_with(&[("long.yaml", &policy)]);
+    let output = run_in(dir.path(), &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
