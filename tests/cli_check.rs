@@ -208,3 +208,12 @@ fn long_or_chain_does_not_overflow() {
     let output = run_in(dir.path(), &[]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
 }
+
+#[test]
+fn list_equality_is_type_mismatch() {
+    let policy = "policy_id: CLI-LISTEQ-001\nname: \"List equality\"\nwhen: \"approvals.roles == approvals.roles\"\nenforcement:\n  result: BLOCK\n  message: \"x\"\n";
+    let dir = dir_with(&[("listeq.yaml", policy)]);
+    let output = run_in(dir.path(), &[]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(stderr(&output).contains("releasegate::check::type_mismatch"), "{}", stderr(&output));
+}

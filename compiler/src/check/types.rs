@@ -292,7 +292,8 @@ fn equality(sides: &Sides) -> Vec<Diagnostic> {
         }
     }
     let fits = match (lhs, rhs) {
-        (Ty::List(a), Ty::List(b)) => a.fits(*b),
+        // The VM compares lists only with `in`, `not in` and `contains`; `==` on a list faults.
+        (Ty::List(_), _) | (_, Ty::List(_)) => false,
         _ => {
             (lhs.is_numeric() && rhs.is_numeric())
                 || (lhs.is_stringy() && rhs.is_stringy())
