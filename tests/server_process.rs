@@ -153,6 +153,11 @@ fn risk_and_override_verbs() {
     assert_eq!(code, 1);
     let (code, _, _) = releasegate(&["risk", "attach", "PAY-7", "--level", "HUGE", "--db", db_arg]);
     assert_eq!(code, 2);
+    let (code, _, stderr) = releasegate(&["risk", "attach", "PAY-7", "--changed-files", "1", "--additions", "18446744073709551615", "--deletions", "0", "--db", db_arg]);
+    assert_eq!(code, 2, "a counter above the int signal range is rejected");
+    assert!(stderr.contains("--additions is larger than"), "{stderr}");
+    let (_, stdout, _) = releasegate(&["risk", "show", "PAY-7", "--db", db_arg]);
+    assert!(stdout.contains("\"total_churn\": 1387"), "the rejected attach left the stored risk alone: {stdout}");
 
     let (mut child, base) = serve(&db, &[]);
     let (status, blocked) = post(&format!("{base}/integrations/jira/transition/check"), &check_request("PAY-7", None)).unwrap();

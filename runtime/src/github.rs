@@ -7,7 +7,7 @@
 use serde_json::{json, Value};
 
 use crate::issue_key::scan_issue_keys;
-use crate::risk::{ChangeCounters, RiskMetadata};
+use crate::risk::{ChangeCounters, RiskMetadata, MAX_COUNTER};
 use crate::risk_store::{RiskStore, RiskStoreError};
 use crate::secure_compare::verify_github_signature;
 
@@ -123,11 +123,17 @@ fn counters(pull_request: &Value) -> Result<ChangeCounters, WebhookError> {
                 ))
             })
     };
-    Ok(ChangeCounters {
+    let counters = ChangeCounters {
         changed_files: field("changed_files")?,
         additions: field("additions")?,
         deletions: field("deletions")?,
-    })
+    };
+    match counters.out_of_range() {
+        Some(name) => Err(WebhookError::Malformed(format!(
+            "`pull_request.{name}` is larger than {MAX_COUNTER}"
+        ))),
+        None => Ok(counters),
+    }
 }
 
 /// Issue keys from the PR title, then the body; each key once.

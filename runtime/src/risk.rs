@@ -54,7 +54,23 @@ pub struct ChangeCounters {
     pub deletions: u64,
 }
 
+/// Largest accepted counter. Counters become `int` signals (64-bit signed), and two of them are
+/// added for `change.total_churn`, so each must stay at or below half of `i64::MAX`.
+pub const MAX_COUNTER: u64 = (i64::MAX / 2) as u64;
+
 impl ChangeCounters {
+    /// Returns the name of the first counter above [`MAX_COUNTER`], if any.
+    pub fn out_of_range(self) -> Option<&'static str> {
+        [
+            ("changed_files", self.changed_files),
+            ("additions", self.additions),
+            ("deletions", self.deletions),
+        ]
+        .into_iter()
+        .find(|(_, value)| *value > MAX_COUNTER)
+        .map(|(name, _)| name)
+    }
+
     pub fn total_churn(self) -> u64 {
         self.additions.saturating_add(self.deletions)
     }

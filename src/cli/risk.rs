@@ -103,6 +103,10 @@ fn metadata_of(args: &AttachArgs) -> Result<RiskMetadata, String> {
                 additions,
                 deletions,
             };
+            if let Some(name) = counters.out_of_range() {
+                let flag = name.replace('_', "-");
+                return Err(format!("--{flag} is larger than {}", runtime::risk::MAX_COUNTER));
+            }
             Ok(RiskMetadata::from_counters(counters, "manual"))
         }
         _ => {
