@@ -317,4 +317,10 @@ fn export_json_and_csv() {
     let (status, reply) = get(&server.url("/audit/export?contract=soc3"));
     assert_eq!(status, 400);
     assert_eq!(reply["field"], "contract");
+    let (status, reply) = get(&server.url("/audit/export?status=bogus"));
+    assert_eq!(status, 400, "{reply}");
+    assert_eq!(reply["field"], "status");
+    let (status, blocked) = get(&server.url("/audit/export?status=blocked"));
+    assert_eq!(status, 200, "{blocked}");
+    assert_eq!(blocked["records"][0]["decision_id"], id);
 }

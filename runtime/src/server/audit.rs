@@ -133,12 +133,28 @@ fn export_query(query: &BTreeMap<String, String>) -> Result<ExportQuery, Reply> 
             ))
         }
     };
+    let status = match query.get("status") {
+        Some(text) => Some(export_status(text).ok_or_else(|| {
+            invalid(
+                "status",
+                format!("unknown status `{text}`; use ALLOWED, BLOCKED, SKIPPED, ERROR or CONDITIONAL"),
+            )
+        })?),
+        None => None,
+    };
     Ok(ExportQuery {
         repo: query.get("repo").cloned(),
-        status: query.get("status").cloned(),
+        status,
         since: query.get("since").cloned(),
         until: query.get("until").cloned(),
         limit,
         verify_chain,
     })
+}
+
+/// Returns the upper-case ledger status named by `text`, in any case.
+fn export_status(text: &str) -> Option<String> {
+    let upper = text.to_ascii_uppercase();
+    let known = ["ALLOWED", "BLOCKED", "SKIPPED", "ERROR", "CONDITIONAL"];
+    known.contains(&upper.as_str()).then_some(upper)
 }
