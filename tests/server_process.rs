@@ -186,3 +186,20 @@ fn risk_and_override_verbs() {
     let (code, _, _) = releasegate(&["override", "ffff", "--actor", "712020:rm-rita", "--reason", "x", "--db", db_arg, "--role-map", roles_arg]);
     assert_eq!(code, 2);
 }
+
+#[test]
+fn empty_api_token_is_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ledger.db");
+    let output = Command::new(BIN)
+        .args(["serve", "--addr", "127.0.0.1:0", "--policies"])
+        .arg(repo_path("policies"))
+        .arg("--db")
+        .arg(&db)
+        .env("RELEASEGATE_API_TOKEN", "  ")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("RELEASEGATE_API_TOKEN is set but empty"), "{stderr}");
+}

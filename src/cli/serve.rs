@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use runtime::server::{self, ServerConfig, DEFAULT_MAX_BODY_BYTES};
 use runtime::service::Service;
-use runtime::settings::{env_flag, env_text, env_usize, map_path, service_config, SourcePaths};
+use runtime::settings::{env_flag, env_usize, map_path, service_config, SourcePaths};
 
 use super::Exit;
 
@@ -80,10 +80,12 @@ fn serve(args: ServeArgs) -> Result<(), Failure> {
     let server_config = ServerConfig {
         addr: args.addr.clone(),
         workers: args.workers.max(1),
-        api_token: env_text("RELEASEGATE_API_TOKEN"),
+        api_token: env_secret("RELEASEGATE_API_TOKEN").map_err(usage)?,
         max_body_bytes: env_usize("RELEASEGATE_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES)
             .map_err(usage)?,
-        github_secret: env_text("RELEASEGATE_GITHUB_WEBHOOK_SECRET").map(String::into_bytes),
+        github_secret: env_secret("RELEASEGATE_GITHUB_WEBHOOK_SECRET")
+            .map_err(usage)?
+            .map(String::into_bytes),
     };
     let running = server::start(Arc::new(service), server_config)
         .map_err(|error| usage(error.to_string()))?;
@@ -91,6 +93,18 @@ fn serve(args: ServeArgs) -> Result<(), Failure> {
     let _ = std::io::stdout().flush();
     running.wait();
     Ok(())
+}
+
+/// Reads a secret from the environment. A variable that is set but blank is an error, so that a
+/// templating mistake cannot turn authentication off without a word.
+fn env_secret(name: &str) -> Result<Option<String>, String> {
+    match std::env::var(name) {
+        Ok(text) if text.trim().is_empty() => Err(format!(
+            "{name} is set but empty; set a value, or unset it to turn this check off"
+        )),
+        Ok(text) => Ok(Some(text)),
+        Err(_) => Ok(None),
+    }
 }
 
 fn verify_on_startup(service: &Service) -> Result<(), Failure> {
