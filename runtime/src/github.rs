@@ -98,7 +98,9 @@ fn handle_pull_request(payload: &Value, store: &RiskStore) -> Result<WebhookOutc
 
     let keys = issue_keys(pull_request);
     for key in &keys {
-        store.put(key, &risk)?;
+        if !lowers_other_pull_request(store.get(key)?.as_ref(), &risk) {
+            store.put(key, &risk)?;
+        }
     }
     Ok(WebhookOutcome {
         status: 200,
@@ -110,6 +112,19 @@ fn handle_pull_request(payload: &Value, store: &RiskStore) -> Result<WebhookOutc
             "pr_number": risk.pr_number,
         }),
     })
+}
+
+/// Whether storing `incoming` would lower the risk that another pull request attached.
+///
+/// An update of the same pull request replaces its metadata, so a PR that shrinks gets a lower
+/// level. A different, smaller pull request that merely names the issue must not clear the risk
+/// of a large one, or its author could lift a block by opening a one-line PR.
+fn lowers_other_pull_request(stored: Option<&RiskMetadata>, incoming: &RiskMetadata) -> bool {
+    let Some(stored) = stored else {
+        return false;
+    };
+    let same_pull_request = stored.repo == incoming.repo && stored.pr_number == incoming.pr_number;
+    !same_pull_request && incoming.level < stored.level
 }
 
 fn counters(pull_request: &Value) -> Result<ChangeCounters, WebhookError> {

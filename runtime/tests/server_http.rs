@@ -191,6 +191,21 @@ fn github_webhook_signature() {
     }
     let (_, reply) = post(&server.url(CHECK), &check_request(None));
     assert_eq!(reply["reason_code"], "POLICY_BLOCKED", "risk from the store: {reply}");
+
+    let mut small: serde_json::Value = serde_json::from_str(&body).unwrap();
+    small["number"] = json!(913);
+    small["pull_request"]["number"] = json!(913);
+    small["pull_request"]["changed_files"] = json!(1);
+    small["pull_request"]["additions"] = json!(1);
+    small["pull_request"]["deletions"] = json!(0);
+    small["pull_request"]["user"]["login"] = json!("someone-else");
+    let small = small.to_string();
+    let signature = github_signature(secret.as_bytes(), small.as_bytes());
+    let (status, reply) = send("POST", &url, Some(small.as_bytes()), &[event, ("X-Hub-Signature-256", &signature)]);
+    assert_eq!(status, 200, "{reply}");
+    let kept = server.service.risk_store().get("PAY-1842").unwrap().unwrap();
+    assert_eq!(kept.level, runtime::risk::RiskLevel::High, "a smaller PR does not lower the risk");
+    assert_eq!(kept.pr_number, Some(912));
 }
 
 #[test]
