@@ -151,7 +151,11 @@ fn counters(pull_request: &Value) -> Result<ChangeCounters, WebhookError> {
     }
 }
 
-/// Issue keys from the PR title, then the body; each key once.
+/// Most issue keys one pull request attaches risk to. GitHub gives up on a delivery after 10
+/// seconds, and a body listing thousands of keys took longer than that to store.
+pub const MAX_ISSUE_KEYS: usize = 50;
+
+/// Issue keys from the PR title, then the body; each key once, at most [`MAX_ISSUE_KEYS`].
 fn issue_keys(pull_request: &Value) -> Vec<String> {
     let title = pull_request
         .get("title")
@@ -161,5 +165,7 @@ fn issue_keys(pull_request: &Value) -> Vec<String> {
         .get("body")
         .and_then(Value::as_str)
         .unwrap_or("");
-    scan_issue_keys(&format!("{title}\n{body}"))
+    let mut keys = scan_issue_keys(&format!("{title}\n{body}"));
+    keys.truncate(MAX_ISSUE_KEYS);
+    keys
 }

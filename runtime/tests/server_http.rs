@@ -339,3 +339,18 @@ fn export_json_and_csv() {
     assert_eq!(status, 200, "{blocked}");
     assert_eq!(blocked["records"][0]["decision_id"], id);
 }
+
+#[test]
+fn webhook_caps_issue_keys() {
+    let server = start(Options::default());
+    let mut payload: serde_json::Value = serde_json::from_str(&fixture("github/pull_request_opened.json")).unwrap();
+    let keys: Vec<String> = (1..=60).map(|n| format!("OPS-{n}")).collect();
+    payload["pull_request"]["title"] = json!("bulk change");
+    payload["pull_request"]["body"] = json!(keys.join(" "));
+    let body = payload.to_string();
+    let (status, reply) = send("POST", &server.url("/webhooks/github"), Some(body.as_bytes()), &[("X-GitHub-Event", "pull_request")]);
+    assert_eq!(status, 200, "{reply}");
+    assert_eq!(reply["issue_keys"].as_array().unwrap().len(), runtime::github::MAX_ISSUE_KEYS);
+    assert!(server.service.risk_store().get("OPS-50").unwrap().is_some());
+    assert!(server.service.risk_store().get("OPS-51").unwrap().is_none());
+}
