@@ -188,6 +188,13 @@ fn risk_and_override_verbs() {
 }
 
 #[test]
+fn override_rejects_bad_expiry() {
+    let (code, _, stderr) = releasegate(&["override", "0123", "--actor", "712020:rm-rita", "--reason", "x", "--expires-at", "tomorrow"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("is not an RFC 3339 timestamp"), "{stderr}");
+}
+
+#[test]
 fn empty_api_token_is_rejected() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("ledger.db");

@@ -2,6 +2,7 @@
 
 use serde_json::{Map, Value};
 
+use crate::overrides::parse_expiry;
 use crate::request::RequestError;
 use crate::stored_override::OverrideInput;
 
@@ -38,6 +39,9 @@ pub fn parse_override_body(body: &[u8]) -> Result<OverrideBody, RequestError> {
         reason: string(&object, "reason")?,
         expires_at: string(&object, "expires_at")?,
     };
+    if let Some(text) = &input.expires_at {
+        parse_expiry(text).map_err(|message| RequestError::new("expires_at", message))?;
+    }
     if input.account_id.is_none() && input.email.is_none() {
         return Err(RequestError::new(
             "actor_account_id",

@@ -221,6 +221,9 @@ fn stored_override_endpoint() {
     assert_eq!((status, reply["reason_code"].clone()), (403, json!("OVERRIDE_NOT_AUTHORIZED")));
     let (status, reply) = post(&url, &json!({"actor_email": "rita@example.com", "reason": "x", "expires_at": "2000-01-01T00:00:00Z"}));
     assert_eq!((status, reply["reason_code"].clone()), (422, json!("OVERRIDE_EXPIRED")));
+    let (status, reply) = post(&url, &json!({"actor_email": "rita@example.com", "reason": "x", "expires_at": "tomorrow"}));
+    assert_eq!(status, 400, "{reply}");
+    assert_eq!(reply["field"], "expires_at");
     assert_eq!(ledger_size(&server), 1, "rejected overrides append nothing");
 
     let body = json!({"actor_account_id": "rm-1", "reason": "approved in CAB-12"});

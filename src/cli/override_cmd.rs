@@ -18,11 +18,12 @@ pub struct OverrideArgs {
     /// The actor's email, when --actor is an account id.
     #[arg(long)]
     pub actor_email: Option<String>,
-    /// Justification recorded with the override (required).
+    /// Justification recorded with the override. Without one the override is rejected with
+    /// OVERRIDE_JUSTIFICATION_REQUIRED (exit 1).
     #[arg(long)]
     pub reason: Option<String>,
     /// When the override stops being valid, RFC 3339 (for example 2026-12-31T00:00:00Z).
-    #[arg(long)]
+    #[arg(long, value_parser = parse_expiry_arg)]
     pub expires_at: Option<String>,
     /// Ledger database file.
     #[arg(long, env = "RELEASEGATE_DB", default_value = "releasegate.db")]
@@ -84,4 +85,10 @@ pub fn run(args: OverrideArgs) -> Exit {
 fn usage(message: &str) -> Exit {
     eprintln!("error: {message}");
     Exit::Usage
+}
+
+/// Rejects an `--expires-at` that is not an RFC 3339 timestamp as a usage error.
+fn parse_expiry_arg(text: &str) -> Result<String, String> {
+    runtime::overrides::parse_expiry(text)?;
+    Ok(text.to_string())
 }
