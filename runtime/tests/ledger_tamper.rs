@@ -127,7 +127,7 @@ fn flipped_prev_hash_reports_its_seq() {
     let path = ledger_with_entries(dir.path());
     tamper(
         &path,
-        "UPDATE ledger_entries SET prev_hash = 'f' || substr(prev_hash, 2) WHERE seq = 5",
+        "UPDATE ledger_entries SET prev_hash = (CASE substr(prev_hash, 1, 1) WHEN 'f' THEN 'e' ELSE 'f' END) || substr(prev_hash, 2) WHERE seq = 5",
     );
     assert_broken(&verify(&path, None), 5, FailureReason::PrevHashMismatch);
 }
@@ -189,7 +189,7 @@ fn repo_link_mismatch_is_reported() {
     let path = ledger_with_entries(dir.path());
     tamper(
         &path,
-        "UPDATE ledger_entries SET repo_prev_hash = 'a' || substr(repo_prev_hash, 2) WHERE seq = 8",
+        "UPDATE ledger_entries SET repo_prev_hash = (CASE substr(repo_prev_hash, 1, 1) WHEN 'a' THEN 'b' ELSE 'a' END) || substr(repo_prev_hash, 2) WHERE seq = 8",
     );
     assert_broken(
         &verify(&path, Some("acme/web")),
@@ -205,7 +205,7 @@ fn repo_hash_mismatch_is_reported() {
     let path = ledger_with_entries(dir.path());
     tamper(
         &path,
-        "UPDATE ledger_entries SET repo_entry_hash = 'a' || substr(repo_entry_hash, 2) WHERE seq = 9",
+        "UPDATE ledger_entries SET repo_entry_hash = (CASE substr(repo_entry_hash, 1, 1) WHEN 'a' THEN 'b' ELSE 'a' END) || substr(repo_entry_hash, 2) WHERE seq = 9",
     );
     assert_broken(
         &verify(&path, Some("acme/api")),
