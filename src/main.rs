@@ -7,8 +7,8 @@ use std::process::ExitCode;
 use clap::Parser;
 
 /// Stack size for the thread that runs a verb. The parser, checker and code generator recurse
-/// over expression trees, and a flat chain of a few thousand `and`/`or` terms nests that deep;
-/// the 8 MiB main-thread stack overflowed on a 2,000-term chain. The memory is reserved, not
+/// over expression trees, and a flat chain of `and`/`or` terms nests as deep as it is long. The
+/// 8 MiB main-thread stack overflowed on a 2,000-term chain. The memory is reserved, not
 /// committed, so an ordinary run uses no more than before.
 const VERB_STACK_BYTES: usize = 1 << 30;
 

@@ -25,7 +25,7 @@ impl Scope {
     }
 }
 
-/// What a policy does when its condition holds.
+/// The effect of a policy whose condition is true.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Effect {
     Compliant,
@@ -43,7 +43,7 @@ impl Effect {
     }
 }
 
-/// Which syntax a policy was written in.
+/// The syntax a policy was written in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Syntax {
     Yaml,
