@@ -67,7 +67,7 @@ fn shipped_policies_cover_each_syntax() {
 
 /// Builds the input snapshot the runtime would resolve for the Jira fixture request.
 fn fixture_input(shipped: &Shipped) -> (Value, Value) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures/jira/transition_check_request.json");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/jira/transition_check_request.json");
     let request: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let risk = &request["releasegate_risk"];
     let metrics = &risk["metrics"];

@@ -228,6 +228,6 @@ pub fn ledger_size(server: &TestServer) -> u64 {
 }
 
 pub fn fixture(path: &str) -> String {
-    let full = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures").join(path);
+    let full = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures").join(path);
     std::fs::read_to_string(&full).unwrap_or_else(|error| panic!("fixture {}: {error}", full.display()))
 }
