@@ -95,7 +95,7 @@ impl Node {
     }
 }
 
-/// Why a YAML text could not be read.
+/// A reason a YAML text could not be read.
 #[derive(Clone, Debug, PartialEq)]
 pub enum YamlProblem {
     /// The YAML parser rejected the text. `tab` is set when it stopped at a tab character.
@@ -196,7 +196,7 @@ fn first_line_end(text: &str) -> usize {
     text.find('\n').unwrap_or(text.len())
 }
 
-/// Where a value sits: an outline entry (exact), or somewhere inside a byte range (searched).
+/// The location of a value: an outline entry (exact), or a byte range to search inside.
 #[derive(Clone, Copy)]
 enum Place {
     Entry(usize),

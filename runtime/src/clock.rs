@@ -3,7 +3,7 @@
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-/// The current UTC time as RFC 3339 with a `Z` suffix.
+/// Returns the current UTC time as RFC 3339 with a `Z` suffix.
 pub fn rfc3339_now() -> String {
     format_rfc3339(OffsetDateTime::now_utc())
 }

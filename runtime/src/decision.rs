@@ -49,7 +49,8 @@ pub fn mode_name(mode: Mode) -> &'static str {
     }
 }
 
-/// The status the caller sees: CONDITIONAL never allows, and in PRODUCTION it is BLOCKED.
+/// Returns the status sent to the caller. CONDITIONAL never allows, so in PRODUCTION it is
+/// sent as BLOCKED.
 pub fn response_status(status: Status, environment: Environment) -> Status {
     match (status, environment) {
         (Status::Conditional, Environment::Production) => Status::Blocked,

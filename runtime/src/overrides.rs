@@ -10,7 +10,7 @@ use vm::decision::ReasonCode;
 use crate::canonical::to_canonical_json;
 use crate::clock::{format_rfc3339, parse_rfc3339};
 
-/// Who acts: a Jira account id and/or an email, with the roles the role map gives them.
+/// The acting person: a Jira account id, an email or both, with the roles the role map gives them.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Actor {
     pub account_id: Option<String>,

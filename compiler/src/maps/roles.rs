@@ -92,7 +92,7 @@ impl RoleMap {
         })
     }
 
-    /// Warns about override roles that no member holds: nobody could use them.
+    /// Warns about override roles that no member has, because no actor could use them.
     fn unused_override_roles(&self) -> Vec<Diagnostic> {
         let held = |role: &str| {
             self.members
