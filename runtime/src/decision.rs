@@ -101,7 +101,7 @@ pub fn unlock_details(results: &[PolicyResult], infos: &[PolicyInfo]) -> (Vec<Va
         if !matches!(result.outcome, Outcome::Block | Outcome::Warn) {
             continue;
         }
-        let Some(info) = infos.iter().find(|info| info.id == result.policy_id) else {
+        let Some(info) = infos.iter().find(|info| *info.id == *result.policy_id) else {
             continue;
         };
         let requires = &info.requires;

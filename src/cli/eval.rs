@@ -134,7 +134,7 @@ pub(super) fn render_human(results: &[PolicyResult], decision: &Combined) -> Str
     let mut out = String::new();
     for result in results {
         let detail = match (&result.message, result.missing.is_empty()) {
-            (Some(message), _) => message.clone(),
+            (Some(message), _) => message.to_string(),
             (None, false) => format!("missing: {}", result.missing.join(", ")),
             (None, true) => String::new(),
         };

@@ -6,9 +6,11 @@ use crate::artifact::hash::to_hex;
 use crate::artifact::read_artifact;
 use crate::decision::policy_ref_matches;
 use crate::error::{InputError, LoadError};
+use crate::fuse::{fuse, Op};
 use crate::frame::{decode_json, decode_value, Frame, SignalIndex};
 use crate::ids::{PolicyIdx, SignalId};
-use crate::interp::{evaluate_policy, EvalOptions};
+use crate::interp::{evaluate_policy, EvalOptions, Scratch};
+use crate::labels::PolicyLabels;
 use crate::outcome::PolicyResult;
 use crate::policy_info::PolicyInfo;
 use crate::program::Program;
@@ -18,6 +20,9 @@ use crate::signal::SignalDecl;
 pub struct Bundle {
     program: Program,
     infos: Vec<PolicyInfo>,
+    labels: Vec<PolicyLabels>,
+    /// Each policy's code in the interpreter's fused form.
+    fused: Vec<Vec<Op>>,
     bundle_hash: String,
     artifact_sha256: String,
     format_version: u16,
@@ -35,8 +40,13 @@ impl Bundle {
             .iter()
             .zip(&loaded.policy_hashes)
             .map(|(policy, hash)| PolicyInfo::new(policy, to_hex(hash)))
-            .collect();
+            .collect::<Vec<_>>();
+        let labels =
+            loaded.program.policies.iter().zip(&infos).map(|(policy, info)| PolicyLabels::new(policy, &info.policy_hash)).collect();
+        let fused = loaded.program.policies.iter().map(|policy| fuse(&policy.code)).collect();
         Ok(Bundle {
+            labels,
+            fused,
             index: SignalIndex::new(&loaded.program.signals),
             program: loaded.program,
             infos,
@@ -125,13 +135,17 @@ impl Bundle {
     /// Evaluates the given policies in the given order; an index outside the table is skipped.
     /// Disabled policies give DISABLED without running.
     pub fn evaluate(&self, frame: &Frame, policies: &[PolicyIdx], options: &EvalOptions) -> Vec<PolicyResult> {
-        policies
-            .iter()
-            .filter_map(|idx| {
-                let policy = self.program.policies.get(idx.index())?;
-                let info = self.infos.get(idx.index())?;
-                Some(evaluate_policy(&self.program, policy, &info.policy_hash, frame, options))
-            })
-            .collect()
+        let mut results = Vec::with_capacity(policies.len());
+        let mut scratch = Scratch::default();
+        for idx in policies {
+            let i = idx.index();
+            let (Some(policy), Some(ops), Some(labels)) =
+                (self.program.policies.get(i), self.fused.get(i), self.labels.get(i))
+            else {
+                continue;
+            };
+            results.push(evaluate_policy(&self.program, policy, ops, labels, frame, options, &mut scratch));
+        }
+        results
     }
 }

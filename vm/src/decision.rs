@@ -154,7 +154,7 @@ fn fired<'a>(results: impl Iterator<Item = &'a PolicyResult>) -> String {
     let parts: Vec<String> = results
         .map(|r| match &r.message {
             Some(message) => format!("{}: {message}", r.policy_id),
-            None => r.policy_id.clone(),
+            None => r.policy_id.to_string(),
         })
         .collect();
     parts.join("; ")

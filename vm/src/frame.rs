@@ -86,7 +86,7 @@ impl SignalIndex {
 pub(crate) fn decode_json(index: &SignalIndex, signals: &[SignalDecl], text: &str) -> Result<Frame, InputError> {
     let mut state = DecodeState::new(index, signals);
     let mut deserializer = serde_json::Deserializer::from_str(text);
-    let result = ObjectSeed { state: &mut state, prefix: String::new() }.deserialize(&mut deserializer);
+    let result = ObjectSeed { state: &mut state, prefix_len: 0 }.deserialize(&mut deserializer);
     let result = result.and_then(|()| deserializer.end());
     state.finish(result.map_err(|e| e.to_string()))
 }
@@ -98,7 +98,7 @@ pub(crate) fn decode_value(
     value: &serde_json::Value,
 ) -> Result<Frame, InputError> {
     let mut state = DecodeState::new(index, signals);
-    let result = ObjectSeed { state: &mut state, prefix: String::new() }.deserialize(value);
+    let result = ObjectSeed { state: &mut state, prefix_len: 0 }.deserialize(value);
     state.finish(result.map_err(|e| e.to_string()))
 }
 
@@ -106,13 +106,15 @@ struct DecodeState<'a> {
     index: &'a SignalIndex,
     signals: &'a [SignalDecl],
     slots: Vec<Option<Value>>,
+    /// The dotted name of the key being decoded, built in place so that keys cost no allocation.
+    path: String,
     /// The typed error behind a serde error, so the caller gets a precise [`InputError`].
     error: Option<InputError>,
 }
 
 impl<'a> DecodeState<'a> {
     fn new(index: &'a SignalIndex, signals: &'a [SignalDecl]) -> DecodeState<'a> {
-        DecodeState { index, signals, slots: vec![None; signals.len()], error: None }
+        DecodeState { index, signals, slots: vec![None; signals.len()], path: String::new(), error: None }
     }
 
     fn finish(self, result: Result<(), String>) -> Result<Frame, InputError> {
@@ -130,22 +132,25 @@ impl<'a> DecodeState<'a> {
     }
 
     fn store<E: de::Error>(&mut self, id: SignalId, value: Value) -> Result<(), E> {
-        let name = self.signals.get(id.index()).map(|d| d.name.clone()).unwrap_or_default();
         match self.slots.get_mut(id.index()) {
             Some(slot @ None) => {
                 *slot = Some(value);
                 Ok(())
             }
-            Some(Some(_)) => Err(self.fail(InputError::Duplicate { signal: name })),
+            Some(Some(_)) => {
+                let signal = self.signals.get(id.index()).map(|d| d.name.clone()).unwrap_or_default();
+                Err(self.fail(InputError::Duplicate { signal }))
+            }
             None => Ok(()),
         }
     }
 }
 
-/// Visits an object whose keys are signal names relative to `prefix`.
+/// Visits an object whose keys are signal names relative to the first `prefix_len` bytes of
+/// the state's path (empty at the top, `risk.` inside `{"risk": {...}}`).
 struct ObjectSeed<'s, 'a> {
     state: &'s mut DecodeState<'a>,
-    prefix: String,
+    prefix_len: usize,
 }
 
 impl<'de> DeserializeSeed<'de> for ObjectSeed<'_, '_> {
@@ -164,16 +169,18 @@ impl<'de> Visitor<'de> for ObjectSeed<'_, '_> {
     }
 
     fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<(), M::Error> {
-        while let Some(key) = map.next_key::<String>()? {
-            let name = format!("{}{key}", self.prefix);
-            if let Some(id) = self.state.index.lookup(&name) {
+        let prefix_len = self.prefix_len;
+        while map.next_key_seed(KeySeed { path: &mut self.state.path, prefix_len })?.is_some() {
+            if let Some(id) = self.state.index.lookup(&self.state.path) {
                 let decl = self.state.signals.get(id.index());
                 let value = map.next_value_seed(SlotSeed { state: self.state, decl })?;
                 if let Some(value) = value {
                     self.state.store(id, value)?;
                 }
-            } else if self.state.index.prefixes.contains(&name) {
-                map.next_value_seed(ObjectSeed { state: self.state, prefix: format!("{name}.") })?;
+            } else if self.state.index.prefixes.contains(self.state.path.as_str()) {
+                self.state.path.push('.');
+                let prefix_len = self.state.path.len();
+                map.next_value_seed(ObjectSeed { state: self.state, prefix_len })?;
             } else {
                 map.next_value::<IgnoredAny>()?;
             }
@@ -216,11 +223,40 @@ impl<'de> Visitor<'de> for ObjectSeed<'_, '_> {
 
 impl ObjectSeed<'_, '_> {
     fn not_object<E: de::Error>(self, found: &str) -> E {
-        let path = match self.prefix.strip_suffix('.') {
+        let prefix = self.state.path.get(..self.prefix_len).unwrap_or_default();
+        let path = match prefix.strip_suffix('.') {
             Some(path) => path.to_string(),
             None => "input".to_string(),
         };
         self.state.fail(InputError::NotAnObject { path, found: found.to_string() })
+    }
+}
+
+/// Reads an object key and writes the full dotted name into the path, after the prefix.
+struct KeySeed<'s> {
+    path: &'s mut String,
+    prefix_len: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
+    type Value = ();
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a signal name")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<(), E> {
+        self.path.truncate(self.prefix_len);
+        self.path.push_str(key);
+        Ok(())
     }
 }
 

@@ -1,15 +1,18 @@
 //! The bytecode interpreter: a plain `match` loop over validated code, with an instruction
 //! budget per policy.
 
-use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use crate::compare::{compare, length, test, Fault};
 use crate::frame::Frame;
-use crate::ids::{ControlIdx, SignalId};
-use crate::instr::Instr;
+use crate::fuse::Op;
+use crate::ids::{ConstIdx, ControlIdx, SignalId};
+use crate::instr::{CompareOp, Instr};
+use crate::labels::PolicyLabels;
 use crate::operand::Operand;
 use crate::outcome::{Outcome, PolicyResult, TraceStep, Truth};
 use crate::program::{ActualSide, CompiledPolicy, Effect, Program};
+use crate::stack::OperandStack;
 
 /// Default instruction budget per policy; shipped policies use well under a hundred.
 pub const DEFAULT_BUDGET: u64 = 10_000;
@@ -29,18 +32,28 @@ impl Default for EvalOptions {
     }
 }
 
-/// Evaluates one policy. `policy_hash` is copied into the result.
-pub(crate) fn evaluate_policy(
-    program: &Program,
-    policy: &CompiledPolicy,
-    policy_hash: &str,
-    frame: &Frame,
+/// Buffers that one evaluation reuses across its policies, so that a policy run allocates
+/// nothing unless a signal is missing, a fault occurs or tracing is on.
+#[derive(Default)]
+pub(crate) struct Scratch<'a> {
+    stack: OperandStack<'a>,
+    missing: Vec<SignalId>,
+}
+
+/// Evaluates one policy.
+pub(crate) fn evaluate_policy<'a>(
+    program: &'a Program,
+    policy: &'a CompiledPolicy,
+    ops: &[Op],
+    labels: &PolicyLabels,
+    frame: &'a Frame,
     options: &EvalOptions,
+    scratch: &mut Scratch<'a>,
 ) -> PolicyResult {
     let mut result = PolicyResult {
-        policy_id: policy.id.clone(),
-        version: policy.version.clone(),
-        policy_hash: policy_hash.to_string(),
+        policy_id: Arc::clone(&labels.id),
+        version: Arc::clone(&labels.version),
+        policy_hash: Arc::clone(&labels.hash),
         outcome: Outcome::Disabled,
         message: None,
         missing: Vec::new(),
@@ -49,24 +62,27 @@ pub(crate) fn evaluate_policy(
     if !policy.enabled {
         return result;
     }
-    let mut machine = Machine::new(program, policy, frame, options.trace);
-    let truth = machine.run(options.budget);
-    (result.outcome, result.message) = outcome(policy, truth);
+    scratch.stack.clear();
+    scratch.missing.clear();
+    let trace = options.trace.then(Vec::new);
+    let mut machine = Machine { program, policy, frame, stack: &mut scratch.stack, missing: &mut scratch.missing, trace };
+    let truth = machine.run(ops, options.budget);
+    (result.outcome, result.message) = outcome(policy, labels, truth);
     result.missing = machine.missing_names();
     result.trace = machine.trace;
     result
 }
 
-fn outcome(policy: &CompiledPolicy, truth: Result<Truth, Fault>) -> (Outcome, Option<String>) {
+fn outcome(policy: &CompiledPolicy, labels: &PolicyLabels, truth: Result<Truth, Fault>) -> (Outcome, Option<Arc<str>>) {
     match truth {
         Ok(Truth::True) => match policy.effect {
-            Effect::Block => (Outcome::Block, Some(policy.message.clone())),
-            Effect::Warn => (Outcome::Warn, Some(policy.message.clone())),
+            Effect::Block => (Outcome::Block, Some(Arc::clone(&labels.message))),
+            Effect::Warn => (Outcome::Warn, Some(Arc::clone(&labels.message))),
             Effect::Compliant => (Outcome::Compliant, None),
         },
         Ok(Truth::False) => (Outcome::Compliant, None),
         Ok(Truth::Unknown) => (Outcome::Undetermined, None),
-        Err(fault) => (Outcome::Error, Some(fault)),
+        Err(fault) => (Outcome::Error, Some(Arc::from(fault))),
     }
 }
 
@@ -94,39 +110,62 @@ pub(crate) fn not3(a: Truth) -> Truth {
     }
 }
 
-struct Machine<'a> {
+struct Machine<'a, 's> {
     program: &'a Program,
     policy: &'a CompiledPolicy,
     frame: &'a Frame,
-    stack: Vec<Operand<'a>>,
-    missing: BTreeSet<SignalId>,
+    stack: &'s mut OperandStack<'a>,
+    /// Ids of the signals read but missing, in reading order, possibly repeated.
+    missing: &'s mut Vec<SignalId>,
     trace: Option<Vec<TraceStep>>,
 }
 
-impl<'a> Machine<'a> {
-    fn new(program: &'a Program, policy: &'a CompiledPolicy, frame: &'a Frame, trace: bool) -> Machine<'a> {
-        Machine {
-            program,
-            policy,
-            frame,
-            stack: Vec::with_capacity(8),
-            missing: BTreeSet::new(),
-            trace: trace.then(Vec::new),
-        }
-    }
-
-    fn run(&mut self, budget: u64) -> Result<Truth, Fault> {
+impl<'a> Machine<'a, '_> {
+    /// Runs the fused code. A fused step spends as many instructions of the budget as it
+    /// replaces, so the budget means the same as on the plain code.
+    fn run(&mut self, ops: &[Op], budget: u64) -> Result<Truth, Fault> {
         let mut pc = 0usize;
-        for _ in 0..budget {
-            let Some(instr) = self.policy.code.get(pc).copied() else {
+        let mut spent = 0u64;
+        loop {
+            let Some(op) = ops.get(pc).copied() else {
                 return Err("bytecode ran past the end of the policy".into());
             };
+            spent += op.cost();
+            if spent > budget {
+                return Err(format!("instruction budget of {budget} exhausted"));
+            }
             pc += 1;
-            if let Some(truth) = self.step(instr, &mut pc)? {
+            let returned = match op {
+                Op::Plain(instr) => self.step(instr, &mut pc)?,
+                Op::CompareSignalConst { signal, constant, op, control } => {
+                    self.compare_signal_const(signal, constant, op, control)?;
+                    None
+                }
+            };
+            if let Some(truth) = returned {
                 return Ok(truth);
             }
         }
-        Err(format!("instruction budget of {budget} exhausted"))
+    }
+
+    /// Does what `load_signal; push_const; <op>` do, without pushing the two operands.
+    fn compare_signal_const(
+        &mut self,
+        signal: SignalId,
+        constant: ConstIdx,
+        op: CompareOp,
+        control: ControlIdx,
+    ) -> Result<(), Fault> {
+        let value = self.frame.get(signal);
+        if value.is_none() {
+            self.missing.push(signal);
+        }
+        let lhs = Operand::from_value(value);
+        let rhs = self.program.constants.get(constant.index()).map_or(Operand::Missing, Operand::from_constant);
+        let truth = compare(op, lhs, rhs)?;
+        self.record(control, lhs, rhs, truth);
+        self.stack.push(Operand::Truth(truth));
+        Ok(())
     }
 
     /// Executes one instruction; returns the condition's truth on `return`.
@@ -177,6 +216,7 @@ impl<'a> Machine<'a> {
         Ok(None)
     }
 
+    #[inline(always)]
     fn jump_if(&self, when: Truth, target: usize, pc: &mut usize) -> Result<(), Fault> {
         if self.peek_truth()? == when {
             *pc = target;
@@ -184,18 +224,21 @@ impl<'a> Machine<'a> {
         Ok(())
     }
 
+    #[inline(always)]
     fn load(&mut self, id: SignalId) {
         let value = self.frame.get(id);
         if value.is_none() {
-            self.missing.insert(id);
+            self.missing.push(id);
         }
         self.stack.push(Operand::from_value(value));
     }
 
+    #[inline(always)]
     fn pop(&mut self) -> Result<Operand<'a>, Fault> {
         self.stack.pop().ok_or_else(|| "bytecode popped an empty stack".to_string())
     }
 
+    #[inline(always)]
     fn pop_truth(&mut self) -> Result<Truth, Fault> {
         match self.pop()? {
             Operand::Truth(truth) => Ok(truth),
@@ -203,15 +246,26 @@ impl<'a> Machine<'a> {
         }
     }
 
+    #[inline(always)]
     fn peek_truth(&self) -> Result<Truth, Fault> {
         match self.stack.last() {
-            Some(Operand::Truth(truth)) => Ok(*truth),
-            Some(other) => test(*other),
+            Some(Operand::Truth(truth)) => Ok(truth),
+            Some(other) => test(other),
             None => Err("bytecode peeked at an empty stack".into()),
         }
     }
 
+    /// Adds a trace step when tracing is on. The check is inlined, so untraced runs pay one
+    /// branch.
+    #[inline(always)]
     fn record(&mut self, control: ControlIdx, lhs: Operand<'_>, rhs: Operand<'_>, result: Truth) {
+        if self.trace.is_some() {
+            self.record_step(control, lhs, rhs, result);
+        }
+    }
+
+    #[inline(never)]
+    fn record_step(&mut self, control: ControlIdx, lhs: Operand<'_>, rhs: Operand<'_>, result: Truth) {
         let Some(trace) = self.trace.as_mut() else {
             return;
         };
@@ -231,7 +285,12 @@ impl<'a> Machine<'a> {
         });
     }
 
-    fn missing_names(&self) -> Vec<String> {
+    fn missing_names(&mut self) -> Vec<String> {
+        if self.missing.is_empty() {
+            return Vec::new();
+        }
+        self.missing.sort_unstable();
+        self.missing.dedup();
         let names = self.missing.iter().filter_map(|id| self.program.signals.get(id.index()));
         let mut names: Vec<String> = names.map(|decl| decl.name.clone()).collect();
         names.sort();

@@ -12,15 +12,18 @@ pub mod decision;
 pub mod disasm;
 pub mod error;
 pub mod frame;
+mod fuse;
 pub mod ids;
 pub mod instr;
 pub mod interp;
+mod labels;
 pub mod opcode;
 mod operand;
 pub mod outcome;
 pub mod policy_info;
 pub mod program;
 pub mod signal;
+mod stack;
 pub mod value;
 
 pub use bundle::Bundle;

@@ -1,5 +1,7 @@
 //! Results of evaluating policies against one input.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 /// Three-valued truth: comparisons that read a missing signal are `Unknown`.
@@ -53,15 +55,18 @@ pub struct TraceStep {
 }
 
 /// The result of evaluating one policy.
+///
+/// The id, version, hash and message are shared with the loaded bundle, so building a result
+/// copies no text.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PolicyResult {
-    pub policy_id: String,
-    pub version: String,
+    pub policy_id: Arc<str>,
+    pub version: Arc<str>,
     /// Hex SHA-256 of the policy's canonical compiled form.
-    pub policy_hash: String,
+    pub policy_hash: Arc<str>,
     pub outcome: Outcome,
     /// The policy's message when it fired (BLOCK or WARN), or why it errored.
-    pub message: Option<String>,
+    pub message: Option<Arc<str>>,
     /// Signals that were read but missing from the input, sorted and unique.
     pub missing: Vec<String>,
     /// Present only when tracing was requested.

@@ -6,11 +6,11 @@ use vm::outcome::{Outcome, PolicyResult};
 
 fn result(id: &str, outcome: Outcome) -> PolicyResult {
     let missing = if outcome == Outcome::Undetermined { vec!["risk.level".to_string()] } else { vec![] };
-    let message = matches!(outcome, Outcome::Block | Outcome::Warn).then(|| format!("{id} message"));
+    let message = matches!(outcome, Outcome::Block | Outcome::Warn).then(|| format!("{id} message").into());
     PolicyResult {
         policy_id: id.into(),
         version: "1.0.0".into(),
-        policy_hash: String::new(),
+        policy_hash: "".into(),
         outcome,
         message,
         missing,

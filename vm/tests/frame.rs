@@ -77,7 +77,21 @@ fn duplicate_signal_is_rejected() {
 #[test]
 fn prefix_with_scalar_is_rejected() {
     let err = bundle().frame_from_json(r#"{"risk":"HIGH"}"#).unwrap_err();
-    assert!(matches!(err, InputError::NotAnObject { .. }), "{err}");
+    assert_eq!(err, InputError::NotAnObject { path: "risk".into(), found: "a string".into() });
+}
+
+#[test]
+fn keys_after_a_nested_object_use_their_own_prefix() {
+    let bundle = bundle();
+    let text = r#"{"risk":{"extra":{"x":1},"level":"LOW"},"approvals":{"count":3},"tags":["b"]}"#;
+    let frame = bundle.frame_from_json(text).unwrap();
+    assert_eq!(frame.get(SignalId(0)), Some(&Value::Int(3)));
+    assert_eq!(frame.get(SignalId(1)), Some(&Value::String("LOW".into())));
+    assert_eq!(frame.get(SignalId(2)), Some(&Value::ListString(vec!["b".into()])));
+    let err = bundle.frame_from_json(r#"{"risk":{"level":"LOW"},"approvals":7}"#).unwrap_err();
+    assert_eq!(err, InputError::NotAnObject { path: "approvals".into(), found: "a number".into() });
+    let err = bundle.frame_from_json(r#"{"level":"LOW","risk":{"level":"LOW"},"level2":1,"risk":{"level":"LOW"}}"#);
+    assert_eq!(err.unwrap_err(), InputError::Duplicate { signal: "risk.level".into() });
 }
 
 #[test]

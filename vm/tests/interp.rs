@@ -95,6 +95,20 @@ fn budget_exhaustion_is_an_error_outcome() {
 }
 
 #[test]
+fn budget_counts_every_plain_instruction() {
+    // Policy 0 runs all nine of its instructions on this input, two compare triples among them.
+    let bundle = bundle();
+    let frame = bundle.frame_from_json(r#"{"risk.level":"HIGH","approvals.count":0}"#).unwrap();
+    let outcome = |budget| bundle.evaluate(&frame, &[PolicyIdx(0)], &EvalOptions { trace: false, budget }).remove(0);
+    assert_eq!(outcome(9).outcome, Outcome::Block);
+    for budget in [0, 1, 2, 5, 8] {
+        let result = outcome(budget);
+        assert_eq!(result.outcome, Outcome::Error, "budget {budget}");
+        assert!(result.message.unwrap().contains(&format!("budget of {budget} exhausted")));
+    }
+}
+
+#[test]
 fn disabled_policy_is_not_evaluated() {
     let mut program = common::tiny_program();
     program.policies[0].enabled = false;

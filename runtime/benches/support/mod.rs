@@ -43,7 +43,7 @@ pub fn rule_bundle() -> Bundle {
 /// Writes one generated policy. The four shapes cycle, so the bundle mixes string, integer,
 /// list-membership and negated comparisons with both effects.
 fn generated_policy(index: usize) -> String {
-    let effect = if index % 3 == 0 { "WARN" } else { "BLOCK" };
+    let effect = if index.is_multiple_of(3) { "WARN" } else { "BLOCK" };
     let condition = match index % 4 {
         0 => format!(r#"risk.level == "HIGH" and approvals.count < {}"#, 1 + index % 3),
         1 => format!(r#"change.changed_files > {} and environment == "production""#, 20 + index),
