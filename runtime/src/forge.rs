@@ -21,7 +21,7 @@ pub const FORGE_ACTOR: &str = "forge-validator";
 
 /// Maps a Forge validator payload to a transition request.
 pub fn forge_to_request(body: &[u8]) -> Result<TransitionRequest, RequestError> {
-    let value: Value = serde_json::from_slice(body)
+    let value: Value = crate::strict_json::parse(body)
         .map_err(|error| RequestError::new("body", format!("malformed JSON: {error}")))?;
     let text = |pointer: &str| value.pointer(pointer).and_then(scalar_text);
     let issue_key = text("/issue/key")

@@ -60,7 +60,7 @@ pub fn handle_webhook(
             return Err(WebhookError::SignatureInvalid);
         }
     }
-    let payload: Value = serde_json::from_slice(body)
+    let payload: Value = crate::strict_json::parse(body)
         .map_err(|error| WebhookError::Malformed(format!("body is not JSON: {error}")))?;
     match headers.event.unwrap_or("pull_request") {
         "ping" => Ok(ignored("ping")),

@@ -18,6 +18,7 @@ pub mod decision;
 pub mod export;
 pub mod service;
 pub mod stored_override;
+pub mod strict_json;
 pub mod forge;
 pub mod override_request;
 pub mod server;

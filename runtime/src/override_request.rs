@@ -22,7 +22,7 @@ pub struct OverrideBody {
 }
 
 pub fn parse_override_body(body: &[u8]) -> Result<OverrideBody, RequestError> {
-    let value: Value = serde_json::from_slice(body)
+    let value: Value = crate::strict_json::parse(body)
         .map_err(|error| RequestError::new("body", format!("malformed JSON: {error}")))?;
     let Value::Object(object) = value else {
         return Err(RequestError::new("body", "expected a JSON object"));

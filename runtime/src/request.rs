@@ -121,7 +121,7 @@ const OVERRIDE_KEYS: [&str; 6] = [
 
 /// Parses and validates a request body.
 pub fn parse_transition_request(body: &[u8]) -> Result<TransitionRequest, RequestError> {
-    let value: Value = serde_json::from_slice(body)
+    let value: Value = crate::strict_json::parse(body)
         .map_err(|error| RequestError::new("body", format!("malformed JSON: {error}")))?;
     let Value::Object(object) = value else {
         return Err(RequestError::new("body", "expected a JSON object"));

@@ -58,7 +58,28 @@ fn bad_inputs() -> Vec<(&'static str, Vec<u8>, &'static str)> {
     for (name, value, field) in json_cases {
         cases.push((name, value.to_string().into_bytes(), field));
     }
+    cases.push(("duplicate key", duplicate_environment(), "body"));
     cases
+}
+
+/// A valid LOW-risk request whose text names `environment` twice, DEV first.
+fn duplicate_environment() -> Vec<u8> {
+    let text = check_request(Some("LOW")).to_string();
+    let rest = text.strip_prefix('{').unwrap();
+    format!(r#"{{"environment":"DEV",{rest}"#).into_bytes()
+}
+
+#[test]
+fn duplicate_key_is_rejected_by_name() {
+    let server = start(Options::default());
+    let (status, reply) = send("POST", &server.url(CHECK), Some(&duplicate_environment()), &[]);
+    assert_eq!(status, 400, "{reply}");
+    let message = reply["message"].as_str().unwrap_or_default();
+    assert!(message.contains(r#"duplicate key "environment""#), "{reply}");
+    let forge = br#"{"issue":{"key":"PAY-1","key":"PAY-2"}}"#;
+    let (status, reply) = send("POST", &server.url("/integrations/jira/forge/validate"), Some(forge), &[]);
+    assert_eq!(status, 400, "{reply}");
+    assert_eq!(ledger_size(&server), 0, "a rejected request wrote to the ledger");
 }
 
 #[test]
