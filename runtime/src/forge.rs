@@ -3,11 +3,11 @@
 //! Forge sends the issue key, the source and target status ids and the validator's
 //! configuration. The payload is parsed leniently (unknown keys are ignored). Mapping:
 //! - `issue.key` becomes the issue key (required);
-//! - `transition.from.id` and `transition.to.id` become the source and target statuses, unless
-//!   the configuration names them (`source_status`, `target_status`), so transitions.yaml can map
-//!   `"10021 -> 10002"`;
+//! - `configuration.source_status` and `configuration.target_status` are the statuses when set,
+//!   else `transition.from.id` and `transition.to.id` (so transitions.yaml can map
+//!   `"10021 -> 10002"`). A status is required from one of the two places;
 //! - the transition id is `transition.id`, else `configuration.transition_id`, else
-//!   `"<from>-><to>"`;
+//!   `"<source>-><target>"`;
 //! - `configuration.environment` is the environment (default `UNKNOWN`);
 //! - the actor is `accountId` or `user.accountId` when present, else `forge-validator`.
 
@@ -32,10 +32,12 @@ pub fn forge_to_request(body: &[u8]) -> Result<TransitionRequest, RequestError> 
             format!("`{issue_key}` is not a Jira issue key"),
         ));
     }
-    let from = text("/transition/from/id")
-        .ok_or_else(|| RequestError::new("transition.from.id", "missing required field"))?;
-    let to = text("/transition/to/id")
-        .ok_or_else(|| RequestError::new("transition.to.id", "missing required field"))?;
+    let source_status = text("/configuration/source_status")
+        .or_else(|| text("/transition/from/id"))
+        .ok_or_else(|| status_missing("from", "source_status"))?;
+    let target_status = text("/configuration/target_status")
+        .or_else(|| text("/transition/to/id"))
+        .ok_or_else(|| status_missing("to", "target_status"))?;
     let environment = match text("/configuration/environment") {
         Some(name) => Environment::parse(&name).ok_or_else(|| {
             RequestError::new(
@@ -47,14 +49,14 @@ pub fn forge_to_request(body: &[u8]) -> Result<TransitionRequest, RequestError> 
     };
     let transition_id = text("/transition/id")
         .or_else(|| text("/configuration/transition_id"))
-        .unwrap_or_else(|| format!("{from}->{to}"));
+        .unwrap_or_else(|| format!("{source_status}->{target_status}"));
     Ok(TransitionRequest {
         project_key: text("/configuration/project_key").unwrap_or_else(|| project_of(&issue_key)),
         transition_id,
         transition_name: text("/transition/name")
             .or_else(|| text("/configuration/transition_name")),
-        source_status: text("/configuration/source_status").unwrap_or(from),
-        target_status: text("/configuration/target_status").unwrap_or(to),
+        source_status,
+        target_status,
         actor_account_id: text("/accountId")
             .or_else(|| text("/user/accountId"))
             .unwrap_or_else(|| FORGE_ACTOR.to_string()),
@@ -68,11 +70,55 @@ pub fn forge_to_request(body: &[u8]) -> Result<TransitionRequest, RequestError> 
     })
 }
 
+/// Reports a status that neither the payload nor the configuration gives.
+fn status_missing(side: &str, setting: &str) -> RequestError {
+    RequestError::new(
+        format!("transition.{side}.id"),
+        format!("missing required field; send it, or set configuration.{setting} in the validator"),
+    )
+}
+
 /// Jira ids arrive as strings or numbers.
 fn scalar_text(value: &Value) -> Option<String> {
     match value {
         Value::String(text) if !text.trim().is_empty() => Some(text.clone()),
         Value::Number(number) => Some(number.to_string()),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(body: &str) -> Result<TransitionRequest, RequestError> {
+        forge_to_request(body.as_bytes())
+    }
+
+    #[test]
+    fn configured_statuses_need_no_ids() {
+        let body = r#"{"issue":{"key":"PAY-1"},"transition":{"to":{"id":"10002"}},
+            "configuration":{"source_status":"Ready for Release","target_status":"Done"}}"#;
+        let parsed = request(body).map_err(|e| e.message);
+        let parsed = parsed.as_ref().map(|r| (r.source_status.as_str(), r.target_status.as_str()));
+        assert_eq!(parsed, Ok(("Ready for Release", "Done")));
+    }
+
+    #[test]
+    fn status_ids_fill_unconfigured_sides() {
+        let body = r#"{"issue":{"key":"PAY-1"},"transition":{"from":{"id":10021},"to":{"id":"10002"}},
+            "configuration":{"target_status":"Done"}}"#;
+        let parsed = request(body).map_err(|e| e.message);
+        let parsed = parsed.as_ref().map(|r| (r.source_status.as_str(), r.target_status.as_str(), r.transition_id.as_str()));
+        assert_eq!(parsed, Ok(("10021", "Done", "10021->Done")));
+    }
+
+    #[test]
+    fn missing_source_names_both_places() {
+        let body = r#"{"issue":{"key":"PAY-1"},"transition":{"to":{"id":"10002"}}}"#;
+        let error = request(body).err();
+        assert_eq!(error.as_ref().map(|e| e.field.as_str()), Some("transition.from.id"));
+        let message = error.map(|e| e.message).unwrap_or_default();
+        assert!(message.contains("configuration.source_status"), "{message}");
     }
 }
