@@ -156,9 +156,8 @@ impl Service {
             decision::decision_id(self.bundle.bundle_hash(), self.mode, request, &snapshot);
         let storage = |error: LedgerError| self.storage_failure(request, &decision_id, &error);
 
-        if let Some(entry) = self.ledger.decision(&decision_id).map_err(storage)? {
-            return self.stored_outcome(&entry).map_err(storage);
-        }
+        // A repeated request is found by the ledger writer, which looks the decision id up in
+        // the same write transaction, so no separate read runs before the evaluation.
         let evaluation = self.evaluate(request, &frame, risk.is_some());
         let context = DecisionContext {
             request,
@@ -170,19 +169,27 @@ impl Service {
         let applied =
             self.apply_inline_override(&context, &evaluation, inline_override, received_at);
         let payload = self.decision_payload(&context, &evaluation, &applied);
+        let response = decision::response_from_payload(&payload);
+        let tally = decision_tally(&payload);
+        // The payload moves into the ledger entry, so only an applied override, which needs the
+        // decision's fields for its own entry, keeps a copy.
+        let override_source = match &applied {
+            Ok(Some(valid)) => Some((valid, payload.clone())),
+            _ => None,
+        };
         let appended = self
             .ledger
-            .append(decision_entry(request, &payload))
+            .append(decision_entry(request, payload))
             .map_err(storage)?;
         if appended.existed {
             return self.stored_outcome(&appended.entry).map_err(storage);
         }
-        if let Ok(Some(valid)) = &applied {
-            append_override(&self.ledger, &payload, valid).map_err(storage)?;
+        if let Some((valid, decision)) = &override_source {
+            append_override(&self.ledger, decision, valid).map_err(storage)?;
         }
-        self.count(&payload);
+        self.record(tally);
         Ok(CheckOutcome {
-            response: decision::response_from_payload(&payload),
+            response,
             decision_id,
             existed: false,
         })
@@ -420,18 +427,11 @@ impl Service {
     }
 
     fn count(&self, payload: &Value) {
-        let status = payload
-            .get("response_status")
-            .and_then(Value::as_str)
-            .and_then(parse_status);
-        let reason = payload.get("reason_code").and_then(Value::as_str);
-        if let Some(status) = status {
-            let applied = reason == Some(ReasonCode::OverrideApplied.as_str());
-            let code = if applied {
-                ReasonCode::OverrideApplied
-            } else {
-                ReasonCode::PolicyAllowed
-            };
+        self.record(decision_tally(payload));
+    }
+
+    fn record(&self, tally: Option<(Status, ReasonCode)>) {
+        if let Some((status, code)) = tally {
             self.metrics.record_decision(status, code);
         }
     }
@@ -478,7 +478,23 @@ pub(crate) struct DecisionContext<'a> {
     decision_id: &'a str,
 }
 
-fn decision_entry(request: &TransitionRequest, payload: &Value) -> NewEntry {
+/// Returns the metrics key of a decision payload: its response status, and whether an
+/// override was applied (`OverrideApplied`, else `PolicyAllowed`).
+fn decision_tally(payload: &Value) -> Option<(Status, ReasonCode)> {
+    let status = payload
+        .get("response_status")
+        .and_then(Value::as_str)
+        .and_then(parse_status)?;
+    let reason = payload.get("reason_code").and_then(Value::as_str);
+    let code = if reason == Some(ReasonCode::OverrideApplied.as_str()) {
+        ReasonCode::OverrideApplied
+    } else {
+        ReasonCode::PolicyAllowed
+    };
+    Some((status, code))
+}
+
+fn decision_entry(request: &TransitionRequest, payload: Value) -> NewEntry {
     let text = |name: &str| {
         payload
             .get(name)
@@ -491,7 +507,7 @@ fn decision_entry(request: &TransitionRequest, payload: &Value) -> NewEntry {
         override_id: None,
         repo: text("repo"),
         issue_key: Some(request.issue_key.clone()),
-        payload: payload.clone(),
+        payload,
     }
 }
 
