@@ -5,6 +5,7 @@
 //! read connections (`pool`). `verify` and `checkpoint` detect tampering.
 
 pub(crate) mod checkpoint;
+mod checkpointer;
 mod entry;
 mod error;
 pub mod hash;

@@ -6,7 +6,8 @@
 //! fsync of the WAL (`synchronous=FULL`) covers the whole batch. Only then does it acknowledge each
 //! caller. If anything in the batch fails, the transaction rolls back and the writer retries each
 //! entry of that batch in its own transaction, so a bad entry fails alone and a good entry is
-//! still written once.
+//! still written once. WAL checkpoints run on another thread (`checkpointer`), so a commit waits
+//! for one only when the WAL has grown long enough to need a RESTART checkpoint.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -15,6 +16,7 @@ use std::thread::JoinHandle;
 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
+use super::checkpointer::Checkpointer;
 use super::entry::{Appended, Entry, EntryKind};
 use super::hash::{self, Header, GENESIS_HASH};
 use super::query::{entry_from_row, ENTRY_COLUMNS};
@@ -48,13 +50,18 @@ pub(crate) struct Writer {
 }
 
 impl Writer {
-    /// Starts the writer thread on `conn`.
+    /// Starts the writer thread on `conn`, with its checkpoints on a thread of their own.
     pub fn start(conn: Connection, path: &Path) -> Result<Self, LedgerError> {
+        conn.pragma_update(None, "wal_autocheckpoint", 0)
+            .map_err(|source| {
+                LedgerError::sqlite(path, "configuring the write connection", source)
+            })?;
+        let checkpointer = Checkpointer::start(path)?;
         let (sender, receiver) = mpsc::channel();
         let thread_path = path.to_path_buf();
         let thread = std::thread::Builder::new()
             .name("ledger-writer".to_owned())
-            .spawn(move || run(conn, &thread_path, &receiver))
+            .spawn(move || run(conn, &thread_path, &receiver, &checkpointer))
             .map_err(|source| LedgerError::Spawn {
                 path: path.to_path_buf(),
                 source,
@@ -89,7 +96,12 @@ impl Drop for Writer {
     }
 }
 
-fn run(mut conn: Connection, path: &Path, receiver: &mpsc::Receiver<Request>) {
+fn run(
+    mut conn: Connection,
+    path: &Path,
+    receiver: &mpsc::Receiver<Request>,
+    checkpointer: &Checkpointer,
+) {
     while let Ok(first) = receiver.recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -98,13 +110,23 @@ fn run(mut conn: Connection, path: &Path, receiver: &mpsc::Receiver<Request>) {
                 Err(_) => break,
             }
         }
+        let entries = batch.len();
         commit_batch(&mut conn, path, batch);
+        checkpointer.committed(entries);
     }
 }
 
 fn commit_batch(conn: &mut Connection, path: &Path, batch: Vec<Request>) {
     let entries: Vec<&PreparedEntry> = batch.iter().map(|request| &request.entry).collect();
-    match append_all(conn, path, &entries) {
+    let started = std::time::Instant::now();
+    let appended = append_all(conn, path, &entries);
+    tracing::debug!(
+        entries = entries.len(),
+        micros = started.elapsed().as_micros(),
+        ok = appended.is_ok(),
+        "ledger batch committed"
+    );
+    match appended {
         Ok(results) => {
             for (request, result) in batch.iter().zip(results) {
                 let _ = request.reply.send(Ok(result));
