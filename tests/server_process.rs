@@ -210,3 +210,22 @@ fn empty_api_token_is_rejected() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("RELEASEGATE_API_TOKEN is set but empty"), "{stderr}");
 }
+
+#[test]
+fn workers_outside_range_are_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ledger.db");
+    for workers in ["0", "1025", "many"] {
+        let output = Command::new(BIN)
+            .args(["serve", "--addr", "127.0.0.1:0", "--workers", workers, "--policies"])
+            .arg(repo_path("policies"))
+            .arg("--db")
+            .arg(&db)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "--workers {workers}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("--workers"), "--workers {workers}: {stderr}");
+    }
+    assert!(!db.exists(), "a rejected serve created the ledger");
+}

@@ -33,9 +33,10 @@ pub struct ServeArgs {
     /// Strict mode: never fail open on missing inputs (also RELEASEGATE_STRICT_MODE=true).
     #[arg(long)]
     pub strict: bool,
-    /// Number of worker threads serving requests.
-    #[arg(long, default_value_t = 8)]
-    pub workers: usize,
+    /// Worker threads that decide requests, from 1 to 1024. Requests waiting for the ledger's
+    /// group commit each hold a worker, so set it to at least the number of concurrent clients.
+    #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub workers: u16,
 }
 
 pub fn run(args: ServeArgs) -> Exit {
@@ -79,7 +80,7 @@ fn serve(args: ServeArgs) -> Result<(), Failure> {
 
     let server_config = ServerConfig {
         addr: args.addr.clone(),
-        workers: args.workers.max(1),
+        workers: usize::from(args.workers),
         api_token: env_secret("RELEASEGATE_API_TOKEN").map_err(usage)?,
         max_body_bytes: env_usize("RELEASEGATE_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES)
             .map_err(usage)?,

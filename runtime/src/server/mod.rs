@@ -59,7 +59,7 @@ impl Default for ServerConfig {
     fn default() -> ServerConfig {
         ServerConfig {
             addr: "127.0.0.1:8080".to_string(),
-            workers: 8,
+            workers: 32,
             api_token: None,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             github_secret: None,

@@ -1,0 +1,58 @@
+//! Many keep-alive connections opened at once are all served while they stay open.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+
+mod server_support;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::time::Duration;
+
+use server_support::{start, Options};
+
+/// More connections than the task pool's four idle threads and the server's workers.
+const CONNECTIONS: usize = 24;
+
+/// Long enough for a loaded machine, far shorter than "until another connection closes".
+const REPLY_TIMEOUT: Duration = Duration::from_secs(20);
+
+fn open(addr: &str) -> TcpStream {
+    let stream = TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(REPLY_TIMEOUT)).unwrap();
+    stream
+}
+
+/// Sends a keep-alive `GET /healthz` and reads the status line, headers and body of the reply.
+fn healthz(stream: &mut TcpStream, host: &str) -> Result<String, String> {
+    let request = format!("GET /healthz HTTP/1.1\r\nHost: {host}\r\nConnection: keep-alive\r\n\r\n");
+    stream.write_all(request.as_bytes()).map_err(|e| e.to_string())?;
+    let mut reader = BufReader::new(stream);
+    let mut status = String::new();
+    reader.read_line(&mut status).map_err(|e| format!("no reply: {e}"))?;
+    let mut length = 0usize;
+    loop {
+        let mut line = String::new();
+        reader.read_line(&mut line).map_err(|e| e.to_string())?;
+        if line.trim().is_empty() {
+            break;
+        }
+        if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+            length = value.trim().parse().map_err(|_| format!("bad length in {line:?}"))?;
+        }
+    }
+    let mut body = vec![0u8; length];
+    reader.read_exact(&mut body).map_err(|e| e.to_string())?;
+    Ok(status.trim().to_string())
+}
+
+#[test]
+fn burst_of_connections_all_served() {
+    let server = start(Options { workers: Some(4), ..Options::default() });
+    let host = server.base.trim_start_matches("http://").to_string();
+    let mut streams: Vec<TcpStream> = (0..CONNECTIONS).map(|_| open(&host)).collect();
+    for round in 0..2 {
+        for (index, stream) in streams.iter_mut().enumerate() {
+            let status = healthz(stream, &host);
+            assert_eq!(status.as_deref(), Ok("HTTP/1.1 200 OK"), "round {round}, connection {index}");
+        }
+    }
+}
