@@ -49,6 +49,30 @@ pub fn artifact_hash(prefix: &[u8], rest: &[u8]) -> Hash {
     hasher.finalize().into()
 }
 
+/// Returns `hash` as lower-case hex, two digits per byte.
 pub fn to_hex(hash: &[u8]) -> String {
-    hash.iter().map(|b| format!("{b:02x}")).collect()
+    let mut hex = String::with_capacity(hash.len() * 2);
+    for &byte in hash {
+        for nibble in [byte >> 4, byte & 0x0f] {
+            hex.push(char::from_digit(u32::from(nibble), 16).unwrap_or('0'));
+        }
+    }
+    hex
+}
+
+#[cfg(test)]
+mod tests {
+    use super::to_hex;
+
+    #[test]
+    fn to_hex_matches_format() {
+        let bytes: Vec<u8> = (0..=255).collect();
+        let expected: String = bytes.iter().map(|byte| format!("{byte:02x}")).collect();
+        assert_eq!(to_hex(&bytes), expected);
+    }
+
+    #[test]
+    fn to_hex_of_empty_is_empty() {
+        assert_eq!(to_hex(&[]), "");
+    }
 }
