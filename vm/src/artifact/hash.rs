@@ -23,7 +23,8 @@ pub type Hash = [u8; 32];
 
 /// Returns the SHA-256 of the policy's canonical compiled form.
 pub fn policy_hash(policy: &CompiledPolicy, signals: &[SignalDecl], constants: &[Constant]) -> Hash {
-    let mut w = ByteWriter::default();
+    // Starting capacity: a typical policy record fits without growing the buffer.
+    let mut w = ByteWriter::with_capacity(1024);
     write_policy(&mut w, policy, RefMode::Canonical { signals, constants });
     Sha256::digest(&w.bytes).into()
 }
@@ -32,7 +33,7 @@ pub fn policy_hash(policy: &CompiledPolicy, signals: &[SignalDecl], constants: &
 pub fn bundle_hash(entries: &[(&str, &str, Hash)]) -> Hash {
     let mut sorted: Vec<&(&str, &str, Hash)> = entries.iter().collect();
     sorted.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
-    let mut w = ByteWriter::default();
+    let mut w = ByteWriter::with_capacity(entries.len() * 64);
     for (id, version, hash) in sorted {
         w.str(id);
         w.str(version);
