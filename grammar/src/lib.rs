@@ -5,11 +5,16 @@
 //! spans are byte offsets into the parsed text, or a [`ParseError`] that states what was expected
 //! and what was found.
 //!
+//! Both try a hand-written recursive descent parser first, which builds the same tree many
+//! times faster, and fall back to the pest parser for input it does not accept. Every parse
+//! error therefore comes from the pest parser.
+//!
 //! String literals accept the escapes `\"`, `\\`, `\n`, `\t`, `\r`, `\u{1F600}` (one to six hex
 //! digits) and `\u00E9` (exactly four hex digits), and must close on the line they open.
 
 mod build_cst;
 pub mod cst;
+mod descent;
 mod error;
 mod expected;
 mod parser;
@@ -32,13 +37,29 @@ pub const MAX_NESTING: usize = 64;
 /// Parses a whole `.rgl` file. The error is boxed because it is large and rare.
 pub fn parse_file(text: &str) -> Result<File, Box<ParseError>> {
     check_nesting(text)?;
-    let pairs = PolicyParser::parse(parser::Rule::file, text).map_err(|error| Box::new(ParseError::from_pest(&error, text)))?;
-    build_cst::file(pairs)
+    match descent::file(text) {
+        Some(file) => Ok(file),
+        None => pest_file(text),
+    }
 }
 
 /// Parses a standalone expression such as `risk.level in ["HIGH", "CRITICAL"] and not x`.
 pub fn parse_expression(text: &str) -> Result<Expr, Box<ParseError>> {
     check_nesting(text)?;
+    match descent::expression(text) {
+        Some(expr) => Ok(expr),
+        None => pest_expression(text),
+    }
+}
+
+/// Parses a file with the pest parser, which gives the error when the input is invalid.
+fn pest_file(text: &str) -> Result<File, Box<ParseError>> {
+    let pairs = PolicyParser::parse(parser::Rule::file, text).map_err(|error| Box::new(ParseError::from_pest(&error, text)))?;
+    build_cst::file(pairs)
+}
+
+/// Parses an expression with the pest parser, which gives the error when the input is invalid.
+fn pest_expression(text: &str) -> Result<Expr, Box<ParseError>> {
     let pairs =
         PolicyParser::parse(parser::Rule::expression_input, text).map_err(|error| Box::new(ParseError::from_pest(&error, text)))?;
     build_cst::expression_input(pairs)

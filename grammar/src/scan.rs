@@ -50,7 +50,7 @@ pub(crate) fn scan_string(text: &str) -> StringScan {
 }
 
 /// Returns the byte length of a well-formed escape at the start of `text`.
-fn valid_escape_len(text: &str) -> Option<usize> {
+pub(crate) fn valid_escape_len(text: &str) -> Option<usize> {
     let body = text.get(1..)?;
     let first = body.chars().next()?;
     match first {

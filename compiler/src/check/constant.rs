@@ -5,6 +5,9 @@
 //! "Always" assumes the signals are present: with a missing signal the VM's three-valued logic
 //! gives unknown instead.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use super::domain::{literal_values, Atom, Domain, Val};
 use super::{ALWAYS_FALSE, ALWAYS_TRUE, NEVER_FIRES};
 use crate::ast::{CmpOp, Expr, ExprKind, Literal, Policy};
@@ -17,7 +20,7 @@ use vm::signal::SignalType;
 /// condition is always false. A condition that is exactly `true` is an explicit always-firing
 /// policy and is not reported.
 pub(super) fn check_constant(policy: &Policy, schema: &Schema) -> Vec<Diagnostic> {
-    let folder = Folder { schema };
+    let folder = Folder { schema, memo: RefCell::default() };
     let mut diagnostics = Vec::new();
     let explicit_always = matches!(
         policy.condition.kind,
@@ -45,24 +48,42 @@ fn never_fires(policy: &Policy) -> Diagnostic {
 }
 
 /// The reason a sub-condition is constant.
-enum Reason {
+#[derive(Clone)]
+enum Reason<'a> {
     BoolLiteral,
     Literals,
-    Atom(String),
-    Conflict(String, Vec<Span>),
+    Atom(&'a str),
+    Conflict(&'a str, Vec<Span>),
 }
+
+/// The constant value of a sub-condition and the reason for it, or `None` when it is not
+/// constant.
+type Folded<'a> = Option<(bool, Reason<'a>)>;
 
 struct Folder<'a> {
     schema: &'a Schema,
+    /// Results of [`Folder::fold_with_reason`] by node address. `report` folds every node and
+    /// folding a chain folds its members, so without it each node is folded once per ancestor.
+    memo: RefCell<HashMap<*const Expr, Folded<'a>>>,
 }
 
-impl Folder<'_> {
+impl<'a> Folder<'a> {
     /// Returns the constant value of `expr`, if it has one.
-    fn fold(&self, expr: &Expr) -> Option<bool> {
+    fn fold(&self, expr: &'a Expr) -> Option<bool> {
         self.fold_with_reason(expr).map(|(value, _)| value)
     }
 
-    fn fold_with_reason(&self, expr: &Expr) -> Option<(bool, Reason)> {
+    fn fold_with_reason(&self, expr: &'a Expr) -> Folded<'a> {
+        let key: *const Expr = expr;
+        if let Some(folded) = self.memo.borrow().get(&key) {
+            return folded.clone();
+        }
+        let folded = self.fold_node(expr);
+        self.memo.borrow_mut().insert(key, folded.clone());
+        folded
+    }
+
+    fn fold_node(&self, expr: &'a Expr) -> Folded<'a> {
         match &expr.kind {
             ExprKind::Literal(Literal::Bool(flag)) => Some((*flag, Reason::BoolLiteral)),
             ExprKind::Compare { op, lhs, rhs } => self.fold_compare(expr, op.value, lhs, rhs),
@@ -77,16 +98,16 @@ impl Folder<'_> {
 
     fn fold_compare(
         &self,
-        expr: &Expr,
+        expr: &'a Expr,
         op: CmpOp,
-        lhs: &Expr,
-        rhs: &Expr,
-    ) -> Option<(bool, Reason)> {
+        lhs: &'a Expr,
+        rhs: &'a Expr,
+    ) -> Folded<'a> {
         if let Some(value) = evaluate_literals(op, lhs, rhs) {
             return Some((value, Reason::Literals));
         }
         let atom = self.atom(expr)?;
-        let path = atom.path.clone();
+        let path = atom.path;
         if self.conflict(std::slice::from_ref(&atom)).is_some() {
             return Some((false, Reason::Atom(path)));
         }
@@ -96,7 +117,7 @@ impl Folder<'_> {
     }
 
     /// Folds an `and` chain (`is_and`) or an `or` chain, looking at all of its members at once.
-    fn fold_chain(&self, expr: &Expr, is_and: bool) -> Option<(bool, Reason)> {
+    fn fold_chain(&self, expr: &'a Expr, is_and: bool) -> Folded<'a> {
         let members = flatten(expr, is_and);
         let values: Vec<Option<bool>> = members.iter().map(|member| self.fold(member)).collect();
         let absorbing = !is_and;
@@ -116,13 +137,13 @@ impl Folder<'_> {
     }
 
     /// Returns `expr` as one comparison of a scalar signal with literals, if it is one.
-    fn atom(&self, expr: &Expr) -> Option<Atom> {
+    fn atom(&self, expr: &'a Expr) -> Option<Atom<'a>> {
         match &expr.kind {
             ExprKind::Compare { op, lhs, rhs } => self.compare_atom(op.value, lhs, rhs, expr.span),
             ExprKind::Not(inner) => self.atom(inner)?.negate(),
             ExprKind::Path(path) if self.signal_type(path) == Some(&SignalType::Bool) => {
                 Some(Atom {
-                    path: path.clone(),
+                    path,
                     op: CmpOp::Eq,
                     values: vec![Val::Bool(true)],
                     span: expr.span,
@@ -132,7 +153,7 @@ impl Folder<'_> {
         }
     }
 
-    fn compare_atom(&self, op: CmpOp, lhs: &Expr, rhs: &Expr, span: Span) -> Option<Atom> {
+    fn compare_atom(&self, op: CmpOp, lhs: &'a Expr, rhs: &'a Expr, span: Span) -> Option<Atom<'a>> {
         let (path, op, literal) = match (&lhs.kind, &rhs.kind) {
             (ExprKind::Path(path), _) => (path, op, rhs),
             (_, ExprKind::Path(path)) => (path, flip(op)?, lhs),
@@ -147,23 +168,23 @@ impl Folder<'_> {
             .is_some_and(|ty| !matches!(ty, SignalType::ListString | SignalType::ListInt));
         let values = literal_values(literal)?;
         scalar.then(|| Atom {
-            path: path.clone(),
+            path,
             op,
             values,
             span,
         })
     }
 
-    fn signal_type(&self, path: &str) -> Option<&SignalType> {
+    fn signal_type(&self, path: &str) -> Option<&'a SignalType> {
         self.schema.lookup(path).map(|signal| &signal.decl.ty)
     }
 
     /// Finds a signal whose atoms no value satisfies together, with the spans of those atoms.
-    fn conflict(&self, atoms: &[Atom]) -> Option<(String, Vec<Span>)> {
-        let mut paths: Vec<&str> = Vec::new();
+    fn conflict(&self, atoms: &[Atom<'a>]) -> Option<(&'a str, Vec<Span>)> {
+        let mut paths: Vec<&'a str> = Vec::new();
         for atom in atoms {
-            if !paths.contains(&atom.path.as_str()) {
-                paths.push(&atom.path);
+            if !paths.contains(&atom.path) {
+                paths.push(atom.path);
             }
         }
         paths.into_iter().find_map(|path| {
@@ -172,21 +193,21 @@ impl Folder<'_> {
             on_path.iter().for_each(|atom| domain.add(atom));
             domain.is_empty().then(|| {
                 (
-                    path.to_string(),
+                    path,
                     on_path.iter().map(|atom| atom.span).collect(),
                 )
             })
         })
     }
 
-    fn domain(&self, path: &str) -> Option<Domain> {
+    fn domain(&self, path: &str) -> Option<Domain<'a>> {
         match self.signal_type(path)? {
             SignalType::Bool => Some(Domain::new(
                 Some(vec![Val::Bool(true), Val::Bool(false)]),
                 false,
             )),
             SignalType::Enum(values) => Some(Domain::new(
-                Some(values.iter().cloned().map(Val::Str).collect()),
+                Some(values.iter().map(|value| Val::Str(value)).collect()),
                 false,
             )),
             SignalType::Int => Some(Domain::new(None, true)),
@@ -196,7 +217,7 @@ impl Folder<'_> {
     }
 
     /// Reports every sub-condition that is constant on its own, not only because a part of it is.
-    fn report(&self, expr: &Expr, diagnostics: &mut Vec<Diagnostic>) {
+    fn report(&self, expr: &'a Expr, diagnostics: &mut Vec<Diagnostic>) {
         let children: Vec<&Expr> = match &expr.kind {
             ExprKind::And(..) => flatten(expr, true),
             ExprKind::Or(..) => flatten(expr, false),
@@ -269,7 +290,7 @@ fn order(op: CmpOp, a: f64, b: f64) -> Option<bool> {
     }
 }
 
-fn constant_warning(expr: &Expr, value: bool, reason: Reason) -> Diagnostic {
+fn constant_warning(expr: &Expr, value: bool, reason: Reason<'_>) -> Diagnostic {
     let (code, word) = match value {
         true => (ALWAYS_TRUE, "true"),
         false => (ALWAYS_FALSE, "false"),
@@ -298,8 +319,8 @@ fn constant_warning(expr: &Expr, value: bool, reason: Reason) -> Diagnostic {
             label,
         )
         .with_help("compare a signal with a value, such as `risk.score > 50`"),
-        Reason::Atom(path) => atom_warning(code, expr.span, value, &path),
-        Reason::Conflict(path, spans) => conflict_warning(code, expr.span, value, &path, &spans),
+        Reason::Atom(path) => atom_warning(code, expr.span, value, path),
+        Reason::Conflict(path, spans) => conflict_warning(code, expr.span, value, path, &spans),
     }
 }
 

@@ -4,16 +4,16 @@
 use crate::ast::{CmpOp, Expr, ExprKind, Literal};
 use crate::span::Span;
 
-/// A literal value in a comparison.
-#[derive(Clone, Debug, PartialEq)]
-pub(super) enum Val {
+/// A literal value in a comparison, borrowed from the policy or the schema.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) enum Val<'a> {
     Num(f64),
-    Str(String),
+    Str(&'a str),
     Bool(bool),
 }
 
-impl Val {
-    pub(super) fn from_literal(literal: &Literal) -> Val {
+impl<'a> Val<'a> {
+    pub(super) fn from_literal(literal: &'a Literal) -> Val<'a> {
         match literal {
             Literal::Bool(flag) => Val::Bool(*flag),
             #[expect(
@@ -22,7 +22,7 @@ impl Val {
             )]
             Literal::Int(number) => Val::Num(*number as f64),
             Literal::Decimal(number) => Val::Num(*number),
-            Literal::String(text) => Val::Str(text.clone()),
+            Literal::String(text) => Val::Str(text),
         }
     }
 
@@ -35,7 +35,7 @@ impl Val {
 }
 
 /// Returns the value of a literal or a list of literals.
-pub(super) fn literal_values(expr: &Expr) -> Option<Vec<Val>> {
+pub(super) fn literal_values(expr: &Expr) -> Option<Vec<Val<'_>>> {
     match &expr.kind {
         ExprKind::Literal(literal) => Some(vec![Val::from_literal(literal)]),
         ExprKind::List(items) => items.iter().map(single_literal).collect(),
@@ -43,7 +43,7 @@ pub(super) fn literal_values(expr: &Expr) -> Option<Vec<Val>> {
     }
 }
 
-fn single_literal(expr: &Expr) -> Option<Val> {
+fn single_literal(expr: &Expr) -> Option<Val<'_>> {
     match &expr.kind {
         ExprKind::Literal(literal) => Some(Val::from_literal(literal)),
         _ => None,
@@ -52,17 +52,17 @@ fn single_literal(expr: &Expr) -> Option<Val> {
 
 /// One comparison of a signal with literals, written as `signal OP values`.
 #[derive(Clone, Debug, PartialEq)]
-pub(super) struct Atom {
-    pub(super) path: String,
+pub(super) struct Atom<'a> {
+    pub(super) path: &'a str,
     pub(super) op: CmpOp,
     /// One value, or the list of `in` / `not in`.
-    pub(super) values: Vec<Val>,
+    pub(super) values: Vec<Val<'a>>,
     pub(super) span: Span,
 }
 
-impl Atom {
+impl<'a> Atom<'a> {
     /// Returns the atom that is true exactly when this one is false (for a present signal).
-    pub(super) fn negate(&self) -> Option<Atom> {
+    pub(super) fn negate(self) -> Option<Atom<'a>> {
         let op = match self.op {
             CmpOp::Eq => CmpOp::Ne,
             CmpOp::Ne => CmpOp::Eq,
@@ -74,24 +74,24 @@ impl Atom {
             CmpOp::NotIn => CmpOp::In,
             CmpOp::Contains => return None,
         };
-        Some(Atom { op, ..self.clone() })
+        Some(Atom { op, ..self })
     }
 }
 
 /// The values a scalar signal may still take after some atoms.
 #[derive(Clone, Debug)]
-pub(super) struct Domain {
+pub(super) struct Domain<'a> {
     /// A finite set of candidates (`==`, `in`, enum values, bools), when known.
-    allowed: Option<Vec<Val>>,
-    excluded: Vec<Val>,
+    allowed: Option<Vec<Val<'a>>>,
+    excluded: Vec<Val<'a>>,
     lower: Option<(f64, bool)>,
     upper: Option<(f64, bool)>,
     integer: bool,
 }
 
-impl Domain {
+impl<'a> Domain<'a> {
     /// Starts from every value: the enum or bool values when the type is finite.
-    pub(super) fn new(finite: Option<Vec<Val>>, integer: bool) -> Domain {
+    pub(super) fn new(finite: Option<Vec<Val<'a>>>, integer: bool) -> Domain<'a> {
         Domain {
             allowed: finite,
             excluded: Vec::new(),
@@ -101,10 +101,10 @@ impl Domain {
         }
     }
 
-    pub(super) fn add(&mut self, atom: &Atom) {
+    pub(super) fn add(&mut self, atom: &Atom<'a>) {
         match atom.op {
             CmpOp::Eq | CmpOp::In => self.restrict(&atom.values),
-            CmpOp::Ne | CmpOp::NotIn => self.excluded.extend(atom.values.iter().cloned()),
+            CmpOp::Ne | CmpOp::NotIn => self.excluded.extend(atom.values.iter().copied()),
             CmpOp::Gt | CmpOp::Ge => self.raise(
                 atom.values.first().and_then(Val::number),
                 atom.op == CmpOp::Ge,
@@ -117,7 +117,7 @@ impl Domain {
         }
     }
 
-    fn restrict(&mut self, values: &[Val]) {
+    fn restrict(&mut self, values: &[Val<'a>]) {
         let kept = match self.allowed.take() {
             Some(allowed) => allowed
                 .into_iter()
@@ -162,7 +162,7 @@ impl Domain {
         }
     }
 
-    fn admits(&self, value: &Val) -> bool {
+    fn admits(&self, value: &Val<'a>) -> bool {
         if self.excluded.contains(value) {
             return false;
         }

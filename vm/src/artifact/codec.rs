@@ -211,12 +211,11 @@ fn write_const_ref(w: &mut ByteWriter, idx: ConstIdx, mode: RefMode<'_>) {
 /// Writes the code as a `u32` byte length and the instructions: the opcode byte, then its
 /// operands as `u32` (signal id, constant index, control index or jump target position).
 fn write_code(w: &mut ByteWriter, code: &[Instr], mode: RefMode<'_>) {
-    let mut body = ByteWriter::default();
-    for instr in code {
-        write_instr(&mut body, *instr, mode);
-    }
-    w.len(body.bytes.len());
-    w.raw(&body.bytes);
+    w.len_prefixed(|w| {
+        for instr in code {
+            write_instr(w, *instr, mode);
+        }
+    });
 }
 
 fn write_instr(w: &mut ByteWriter, instr: Instr, mode: RefMode<'_>) {

@@ -24,6 +24,12 @@ impl<'a> ByteReader<'a> {
     }
 
     pub(crate) fn take(&mut self, count: usize, context: &str) -> Result<&'a [u8], LoadError> {
+        self.take_with(count, || context.to_string())
+    }
+
+    /// Reads `count` bytes like [`ByteReader::take`], but builds the context text only when the
+    /// read fails.
+    pub(crate) fn take_with(&mut self, count: usize, context: impl FnOnce() -> String) -> Result<&'a [u8], LoadError> {
         let end = self.pos.checked_add(count);
         match end.and_then(|end| self.bytes.get(self.pos..end)) {
             Some(slice) => {
@@ -31,7 +37,7 @@ impl<'a> ByteReader<'a> {
                 Ok(slice)
             }
             None => Err(LoadError::Truncated {
-                context: context.to_string(),
+                context: context(),
                 offset: self.offset(),
                 needed: count,
                 available: self.bytes.len().saturating_sub(self.pos),
@@ -56,6 +62,14 @@ impl<'a> ByteReader<'a> {
 
     pub(crate) fn u32(&mut self, context: &str) -> Result<u32, LoadError> {
         Ok(u32::from_le_bytes(self.array(context)?))
+    }
+
+    /// Reads a `u32` like [`ByteReader::u32`], but builds the context text only when the read
+    /// fails.
+    pub(crate) fn u32_with(&mut self, context: impl FnOnce() -> String) -> Result<u32, LoadError> {
+        let mut out = [0u8; 4];
+        out.copy_from_slice(self.take_with(4, context)?);
+        Ok(u32::from_le_bytes(out))
     }
 
     pub(crate) fn i64(&mut self, context: &str) -> Result<i64, LoadError> {

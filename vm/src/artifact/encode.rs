@@ -8,6 +8,11 @@ pub(crate) struct ByteWriter {
 }
 
 impl ByteWriter {
+    /// Starts an empty buffer with room for `capacity` bytes.
+    pub(crate) fn with_capacity(capacity: usize) -> ByteWriter {
+        ByteWriter { bytes: Vec::with_capacity(capacity) }
+    }
+
     pub(crate) fn u8(&mut self, value: u8) {
         self.bytes.push(value);
     }
@@ -59,10 +64,34 @@ impl ByteWriter {
         }
     }
 
-    /// Writes a section: a 4-byte tag, the payload length as `u32`, then the payload.
-    pub(crate) fn section(&mut self, tag: [u8; 4], payload: &[u8]) {
+    /// Writes what `write` appends, preceded by its byte length as `u32` (saturating like
+    /// [`ByteWriter::len`]). The length is patched in afterwards, so nothing is copied.
+    pub(crate) fn len_prefixed(&mut self, write: impl FnOnce(&mut ByteWriter)) {
+        let at = self.bytes.len();
+        self.u32(0);
+        write(self);
+        let len = self.bytes.len() - at - 4;
+        self.patch_u32(at, u32::try_from(len).unwrap_or(u32::MAX));
+    }
+
+    /// Overwrites the four bytes at `at` with `value`, little-endian. Offsets outside the
+    /// buffer are ignored, because callers only patch placeholders they wrote.
+    pub(crate) fn patch_u32(&mut self, at: usize, value: u32) {
+        self.patch(at, &value.to_le_bytes());
+    }
+
+    /// Overwrites the bytes at `at` with `bytes`. Offsets outside the buffer are ignored, as
+    /// in [`ByteWriter::patch_u32`].
+    pub(crate) fn patch(&mut self, at: usize, bytes: &[u8]) {
+        if let Some(slot) = self.bytes.get_mut(at..at + bytes.len()) {
+            slot.copy_from_slice(bytes);
+        }
+    }
+
+    /// Writes a section: a 4-byte tag, the payload length as `u32`, then the payload that
+    /// `write` appends.
+    pub(crate) fn section(&mut self, tag: [u8; 4], write: impl FnOnce(&mut ByteWriter)) {
         self.raw(&tag);
-        self.len(payload.len());
-        self.raw(payload);
+        self.len_prefixed(write);
     }
 }

@@ -23,7 +23,8 @@ pub type Hash = [u8; 32];
 
 /// Returns the SHA-256 of the policy's canonical compiled form.
 pub fn policy_hash(policy: &CompiledPolicy, signals: &[SignalDecl], constants: &[Constant]) -> Hash {
-    let mut w = ByteWriter::default();
+    // Starting capacity: a typical policy record fits without growing the buffer.
+    let mut w = ByteWriter::with_capacity(1024);
     write_policy(&mut w, policy, RefMode::Canonical { signals, constants });
     Sha256::digest(&w.bytes).into()
 }
@@ -32,7 +33,7 @@ pub fn policy_hash(policy: &CompiledPolicy, signals: &[SignalDecl], constants: &
 pub fn bundle_hash(entries: &[(&str, &str, Hash)]) -> Hash {
     let mut sorted: Vec<&(&str, &str, Hash)> = entries.iter().collect();
     sorted.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
-    let mut w = ByteWriter::default();
+    let mut w = ByteWriter::with_capacity(entries.len() * 64);
     for (id, version, hash) in sorted {
         w.str(id);
         w.str(version);
@@ -49,6 +50,30 @@ pub fn artifact_hash(prefix: &[u8], rest: &[u8]) -> Hash {
     hasher.finalize().into()
 }
 
+/// Returns `hash` as lower-case hex, two digits per byte.
 pub fn to_hex(hash: &[u8]) -> String {
-    hash.iter().map(|b| format!("{b:02x}")).collect()
+    let mut hex = String::with_capacity(hash.len() * 2);
+    for &byte in hash {
+        for nibble in [byte >> 4, byte & 0x0f] {
+            hex.push(char::from_digit(u32::from(nibble), 16).unwrap_or('0'));
+        }
+    }
+    hex
+}
+
+#[cfg(test)]
+mod tests {
+    use super::to_hex;
+
+    #[test]
+    fn to_hex_matches_format() {
+        let bytes: Vec<u8> = (0..=255).collect();
+        let expected: String = bytes.iter().map(|byte| format!("{byte:02x}")).collect();
+        assert_eq!(to_hex(&bytes), expected);
+    }
+
+    #[test]
+    fn to_hex_of_empty_is_empty() {
+        assert_eq!(to_hex(&[]), "");
+    }
 }

@@ -29,6 +29,8 @@
 pub const MAGIC: [u8; 8] = *b"RGBUNDLE";
 pub const FORMAT_VERSION: u16 = 2;
 pub const HEADER_LEN: usize = 48;
+/// Offset of the total artifact length (`u32`) in the header.
+pub const LENGTH_OFFSET: usize = 12;
 pub const HASH_RANGE: std::ops::Range<usize> = 16..48;
 
 pub const SECTION_META: [u8; 4] = *b"META";

@@ -102,15 +102,16 @@ fn check_length(total: usize, actual: usize) -> Result<(), LoadError> {
 /// Reads the next section, which must carry `tag`, and returns a reader over its payload.
 fn section<'a>(r: &mut ByteReader<'a>, tag: [u8; 4]) -> Result<ByteReader<'a>, LoadError> {
     let offset = r.offset();
-    let name = String::from_utf8_lossy(&tag).into_owned();
-    let found = r.take(4, &format!("section {name} tag"))?;
+    // The context texts are only formatted when a read fails, because this runs on every load.
+    let name = String::from_utf8_lossy(&tag);
+    let found = r.take_with(4, || format!("section {name} tag"))?;
     if found != tag {
         let found = String::from_utf8_lossy(found);
         return Err(malformed(offset, format!("expected section {name}, found {found:?}")));
     }
-    let len = r.u32(&format!("section {name} length"))? as usize;
+    let len = r.u32_with(|| format!("section {name} length"))? as usize;
     let base = r.offset();
-    Ok(ByteReader::new(r.take(len, &format!("section {name}"))?, base))
+    Ok(ByteReader::new(r.take_with(len, || format!("section {name}"))?, base))
 }
 
 fn read_meta(r: &mut ByteReader<'_>) -> Result<(String, Hash), LoadError> {

@@ -34,14 +34,7 @@ pub fn write_artifact(program: &Program) -> Artifact {
         .collect();
     let bundle = bundle_hash(&entries);
 
-    let mut body = ByteWriter::default();
-    body.section(SECTION_META, &meta_payload(program, &bundle));
-    body.section(SECTION_SIGNALS, &signals_payload(program));
-    body.section(SECTION_CONSTANTS, &constants_payload(program));
-    body.section(SECTION_POLICIES, &policies_payload(program, &hashes));
-    body.section(SECTION_SOURCES, &sources_payload(program));
-
-    let (bytes, file_hash) = assemble(&body.bytes);
+    let (bytes, file_hash) = write_bytes(program, &bundle, &hashes);
     Artifact {
         bytes,
         artifact_sha256: to_hex(&file_hash),
@@ -52,58 +45,60 @@ pub fn write_artifact(program: &Program) -> Artifact {
     }
 }
 
-fn assemble(body: &[u8]) -> (Vec<u8>, Hash) {
-    let mut prefix = ByteWriter::default();
-    prefix.raw(&MAGIC);
-    prefix.u16(FORMAT_VERSION);
-    prefix.u16(0);
-    prefix.len(HEADER_LEN + body.len());
-    let file_hash = artifact_hash(&prefix.bytes, body);
+/// Writes the header and every section into one buffer, then patches the total length and
+/// the artifact hash into the header.
+fn write_bytes(program: &Program, bundle: &Hash, hashes: &[Hash]) -> (Vec<u8>, Hash) {
+    // Starting capacity: a bundle of a few small policies fits without growing the buffer.
+    let mut w = ByteWriter::with_capacity(4096);
+    w.raw(&MAGIC);
+    w.u16(FORMAT_VERSION);
+    w.u16(0);
+    // The total length and the artifact hash are placeholders until every section is written.
+    w.u32(0);
+    w.raw(&[0; 32]);
+    w.section(SECTION_META, |w| write_meta(w, program, bundle));
+    w.section(SECTION_SIGNALS, |w| write_signals(w, program));
+    w.section(SECTION_CONSTANTS, |w| write_constants(w, program));
+    w.section(SECTION_POLICIES, |w| write_policies(w, program, hashes));
+    w.section(SECTION_SOURCES, |w| write_sources(w, program));
 
-    let mut bytes = prefix.bytes;
-    bytes.extend_from_slice(&file_hash);
-    bytes.extend_from_slice(body);
-    (bytes, file_hash)
+    let total = u32::try_from(w.bytes.len()).unwrap_or(u32::MAX);
+    w.patch_u32(LENGTH_OFFSET, total);
+    let prefix = w.bytes.get(..HASH_RANGE.start).unwrap_or_default();
+    let body = w.bytes.get(HEADER_LEN..).unwrap_or_default();
+    let file_hash = artifact_hash(prefix, body);
+    w.patch(HASH_RANGE.start, &file_hash);
+    (w.bytes, file_hash)
 }
 
-fn meta_payload(program: &Program, bundle: &Hash) -> Vec<u8> {
-    let mut w = ByteWriter::default();
+fn write_meta(w: &mut ByteWriter, program: &Program, bundle: &Hash) {
     w.str(&program.compiler_version);
     w.raw(bundle);
-    w.bytes
 }
 
-fn signals_payload(program: &Program) -> Vec<u8> {
-    let mut w = ByteWriter::default();
+fn write_signals(w: &mut ByteWriter, program: &Program) {
     w.len(program.signals.len());
-    program.signals.iter().for_each(|decl| write_signal(&mut w, decl));
-    w.bytes
+    program.signals.iter().for_each(|decl| write_signal(w, decl));
 }
 
-fn constants_payload(program: &Program) -> Vec<u8> {
-    let mut w = ByteWriter::default();
+fn write_constants(w: &mut ByteWriter, program: &Program) {
     w.len(program.constants.len());
-    program.constants.iter().for_each(|c| write_constant(&mut w, c));
-    w.bytes
+    program.constants.iter().for_each(|c| write_constant(w, c));
 }
 
-fn policies_payload(program: &Program, hashes: &[Hash]) -> Vec<u8> {
-    let mut w = ByteWriter::default();
+fn write_policies(w: &mut ByteWriter, program: &Program, hashes: &[Hash]) {
     w.len(program.policies.len());
     for (policy, hash) in program.policies.iter().zip(hashes) {
-        write_policy(&mut w, policy, RefMode::Indexed);
+        write_policy(w, policy, RefMode::Indexed);
         w.raw(hash);
     }
-    w.bytes
 }
 
-fn sources_payload(program: &Program) -> Vec<u8> {
-    let mut w = ByteWriter::default();
+fn write_sources(w: &mut ByteWriter, program: &Program) {
     w.len(program.policies.len());
     for policy in &program.policies {
-        write_source(&mut w, policy.source.as_ref());
+        write_source(w, policy.source.as_ref());
     }
-    w.bytes
 }
 
 fn write_source(w: &mut ByteWriter, source: Option<&SourceLocation>) {
