@@ -63,8 +63,6 @@ impl Service {
     }
 }
 
-static OVERRIDE_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
 /// Validates and records an override of the stored decision `decision_id`.
 ///
 /// Separation of duties compares the actor with the decision's actor (account id and email) and
@@ -108,16 +106,16 @@ pub fn override_stored(
     )
     .map_err(OverrideFailure::Rejected)?;
 
-    let appended = {
-        // Held across the lookup and the append, so that concurrent overrides of one decision
-        // in this process apply once and the others get the existing override back.
-        // NOTE: a second process writing the same ledger file is not serialized by this lock.
-        let _guard = OVERRIDE_LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some(existing) = ledger.overrides_for(decision_id)?.first() {
-            return existing_override(existing, &valid.override_id, decision_id);
-        }
-        append_override(ledger, &payload, &valid)?
-    };
+    if let Some(existing) = ledger.overrides_for(decision_id)?.first() {
+        return existing_override(existing, &valid.override_id, decision_id);
+    }
+    // The writer checks again inside its write transaction and returns the first override of
+    // the decision instead of appending a second, so a concurrent override (from this process
+    // or another one on the same file) that passed the check above ends here.
+    let appended = append_override(ledger, &payload, &valid)?;
+    if appended.existed {
+        return existing_override(&appended.entry, &valid.override_id, decision_id);
+    }
     let response = json!({
         "allow": true,
         "status": "ALLOWED",
@@ -133,7 +131,7 @@ pub fn override_stored(
     Ok(OverrideOutcome {
         response,
         override_id: valid.override_id,
-        existed: appended.existed,
+        existed: false,
     })
 }
 

@@ -104,3 +104,36 @@ fn concurrent_duplicate_decision_appends_once() {
     assert!(results.iter().all(|appended| appended.entry.seq == 1));
     assert_eq!(ledger.checkpoint().unwrap().size, 1);
 }
+
+fn override_of(decision_id: &str, override_id: &str) -> NewEntry {
+    NewEntry {
+        kind: EntryKind::Override,
+        payload: json!({"type": "override", "decision_id": decision_id, "override_id": override_id}),
+        decision_id: decision_id.to_string(),
+        override_id: Some(override_id.to_string()),
+        repo: None,
+        issue_key: None,
+    }
+}
+
+/// Two handles on one file stand for two processes (`serve` and `releasegate override`): each
+/// has its own connection and writer thread, and only SQLite's write lock orders them.
+#[test]
+fn second_override_across_handles_returns_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ledger.db");
+    let server = Ledger::open(&path).unwrap();
+    let cli = Ledger::open(&path).unwrap();
+    server.append(decision("d-1".to_string(), "repo".to_string())).unwrap();
+
+    let first = server.append(override_of("d-1", "o-first")).unwrap();
+    assert!(!first.existed);
+    let second = cli.append(override_of("d-1", "o-second")).unwrap();
+    assert!(second.existed, "a second override of one decision was appended");
+    assert_eq!(second.entry.override_id.as_deref(), Some("o-first"));
+    assert_eq!(second.entry.seq, first.entry.seq);
+
+    let other = cli.append(override_of("d-2", "o-other")).unwrap();
+    assert!(!other.existed, "an override of another decision was taken for a repeat");
+    assert_eq!(server.overrides_for("d-1").unwrap().len(), 1);
+}

@@ -242,21 +242,17 @@ fn append_one(
     })
 }
 
-/// Returns the stored decision with the same decision id, or the stored override with the same
-/// override id. Entries earlier in the same transaction are visible here, so duplicates inside
-/// one batch are appended once.
+/// Returns the stored decision with the same decision id, or the first stored override of the
+/// same decision, because a decision is overridden at most once. The lookup runs inside the
+/// `BEGIN IMMEDIATE` transaction, so it also serializes overrides from other processes writing
+/// the same file. Entries earlier in the same transaction are visible here, so duplicates
+/// inside one batch are appended once.
 fn find_existing(conn: &Connection, entry: &PreparedEntry) -> rusqlite::Result<Option<Entry>> {
-    let (sql, key) = match (entry.kind, &entry.override_id) {
-        (EntryKind::Decision, _) => (
-            "WHERE kind = 'decision' AND decision_id = ?1",
-            entry.decision_id.as_str(),
-        ),
-        (EntryKind::Override, Some(override_id)) => (
-            "WHERE kind = 'override' AND override_id = ?1",
-            override_id.as_str(),
-        ),
-        (EntryKind::Override, None) => return Ok(None),
+    let sql = match entry.kind {
+        EntryKind::Decision => "WHERE kind = 'decision' AND decision_id = ?1",
+        EntryKind::Override => "WHERE kind = 'override' AND decision_id = ?1 ORDER BY seq LIMIT 1",
     };
+    let key = entry.decision_id.as_str();
     conn.prepare_cached(&format!("SELECT {ENTRY_COLUMNS} FROM ledger_entries {sql}"))?
         .query_row([key], entry_from_row)
         .optional()
