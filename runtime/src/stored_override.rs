@@ -109,9 +109,9 @@ pub fn override_stored(
     if let Some(existing) = ledger.overrides_for(decision_id)?.first() {
         return existing_override(existing, &valid.override_id, decision_id);
     }
-    // The writer checks again inside its write transaction and returns the first override of
-    // the decision instead of appending a second, so a concurrent override (from this process
-    // or another one on the same file) that passed the check above ends here.
+    // The writer checks again inside its write transaction. It returns the first override of
+    // the decision instead of appending a second, which catches a concurrent override from this
+    // process or another one on the same file.
     let appended = append_override(ledger, &payload, &valid)?;
     if appended.existed {
         return existing_override(&appended.entry, &valid.override_id, decision_id);
