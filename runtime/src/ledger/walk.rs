@@ -43,7 +43,7 @@ impl Default for RepoHead {
 /// A link from an entry to state that lies before its segment.
 #[derive(Debug)]
 pub(crate) enum Link {
-    /// The entry's `seq`, which must be one more than the entries checked before it.
+    /// The entry's `seq`, which must be one more than the number of entries checked before it.
     Seq(u64),
     /// The entry's `prev_hash`, which must be the `entry_hash` of the last entry checked before it.
     PrevHash(Vec<u8>),
