@@ -146,11 +146,12 @@ pub fn verify_path(path: &Path, repo: Option<&str>) -> rusqlite::Result<Verifica
     }
 }
 
-/// Smallest number of entries worth a segment of its own. Below about this size, opening a read
-/// connection and starting a thread cost more than walking the entries.
+/// Minimum number of entries in a segment. A segment opens a read connection and starts a thread,
+/// which is estimated at well under a millisecond, while walking 4,096 entries takes about 10 ms
+/// of CPU time (2 to 3 µs per entry in the ledger bench), so the set-up stays a small share.
 const MIN_SEGMENT_ROWS: u64 = 4096;
 
-/// Most segments a walk is split into.
+/// Maximum number of segments in a walk.
 const MAX_SEGMENTS: usize = 8;
 
 fn max_segments() -> usize {
