@@ -76,9 +76,47 @@ fn push_optional(buffer: &mut Vec<u8>, value: Option<&str>) {
     }
 }
 
+/// Writes `text` as a JSON string, byte for byte as `serde_json` 1.x writes it.
 fn push_string(buffer: &mut Vec<u8>, text: &str) {
+    // serde_json escapes only `"`, `\\` and control characters below 0x20 and copies every other
+    // byte unchanged, so a string without them is copied directly. Verification builds a header
+    // for every entry, and this skips serde_json's per-byte escape loop there.
+    if !needs_escape(text.as_bytes()) {
+        buffer.reserve(text.len() + 2);
+        buffer.push(b'"');
+        buffer.extend_from_slice(text.as_bytes());
+        buffer.push(b'"');
+        return;
+    }
     // serde_json fails only on non-string map keys and I/O errors, and a `Vec<u8>` sink has neither.
     let _ = serde_json::to_writer(&mut *buffer, text);
+}
+
+/// Returns true when `bytes` contains `"`, `\\` or a byte below 0x20.
+fn needs_escape(bytes: &[u8]) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGH_BITS: u64 = u64::from_ne_bytes([0x80; 8]);
+    // The classic "has a byte less than n" word test (exact for n up to 0x80): the result is
+    // non-zero exactly when some byte of `word` is below `n`.
+    let has_byte_below =
+        |word: u64, n: u8| word.wrapping_sub(ONES * u64::from(n)) & !word & HIGH_BITS != 0;
+    let mut words = bytes.chunks_exact(8);
+    for chunk in &mut words {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        let word = u64::from_ne_bytes(word);
+        // A byte equal to `c` is a zero byte of `word ^ c`.
+        if has_byte_below(word, 0x20)
+            || has_byte_below(word ^ (ONES * u64::from(b'"')), 1)
+            || has_byte_below(word ^ (ONES * u64::from(b'\\')), 1)
+        {
+            return true;
+        }
+    }
+    words
+        .remainder()
+        .iter()
+        .any(|&byte| byte < 0x20 || byte == b'"' || byte == b'\\')
 }
 
 /// Computes the entry digest over `prev_hash || 0x0A || header || 0x0A || payload`.
@@ -103,22 +141,19 @@ pub fn repo_digest(repo_prev_hash: &[u8], entry_hash: &[u8]) -> [u8; 32] {
 
 /// Encodes a digest as 64 lowercase hex ASCII bytes, without allocating.
 pub fn to_hex(digest: &[u8; 32]) -> HexHash {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = [0u8; HASH_HEX_LEN];
     for (pair, byte) in out.chunks_exact_mut(2).zip(digest) {
-        if let [high, low] = pair {
-            *high = hex_digit(byte >> 4);
-            *low = hex_digit(byte & 0x0f);
+        if let ([high, low], Some(&high_digit), Some(&low_digit)) = (
+            pair,
+            DIGITS.get(usize::from(byte >> 4)),
+            DIGITS.get(usize::from(byte & 0x0f)),
+        ) {
+            *high = high_digit;
+            *low = low_digit;
         }
     }
     out
-}
-
-fn hex_digit(nibble: u8) -> u8 {
-    if nibble < 10 {
-        b'0' + nibble
-    } else {
-        b'a' + nibble - 10
-    }
 }
 
 /// Returns the hex as a `String` (the bytes are ASCII by construction).
@@ -143,4 +178,69 @@ pub fn repo_entry_hash(repo_prev_hash: &str, entry_hash: &str) -> String {
         repo_prev_hash.as_bytes(),
         entry_hash.as_bytes(),
     )))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn pushed(text: &str) -> String {
+        let mut buffer = Vec::new();
+        push_string(&mut buffer, text);
+        String::from_utf8(buffer).unwrap()
+    }
+
+    #[test]
+    fn push_string_matches_serde_json_on_edge_cases() {
+        let cases = [
+            "",
+            "PAY-42",
+            "acme/payments",
+            "quote \" inside",
+            "back\\slash",
+            "newline \n and tab \t",
+            "bell \u{7} and unit separator \u{1f}",
+            "delete \u{7f} is not escaped",
+            "é 😀 non-ASCII stays raw",
+            "\u{2028} line separator",
+        ];
+        for text in cases {
+            assert_eq!(
+                pushed(text),
+                serde_json::to_string(text).unwrap(),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn push_string_finds_escapes_at_every_offset() {
+        for offset in 0..20 {
+            for escaped in ['"', '\\', '\n', '\u{0}', '\u{1f}'] {
+                let mut text = "x".repeat(20);
+                text.insert(offset, escaped);
+                assert_eq!(
+                    pushed(&text),
+                    serde_json::to_string(&text).unwrap(),
+                    "{text:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn to_hex_is_lowercase_hex() {
+        let digest: [u8; 32] = std::array::from_fn(|index| (index * 37 + 5) as u8);
+        let expected: String = digest.iter().map(|byte| format!("{byte:02x}")).collect();
+        assert_eq!(hex_string(&to_hex(&digest)), expected);
+    }
+
+    proptest! {
+        #[test]
+        fn push_string_matches_serde_json(text in any::<String>()) {
+            prop_assert_eq!(pushed(&text), serde_json::to_string(&text).unwrap());
+        }
+    }
 }

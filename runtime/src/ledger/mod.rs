@@ -14,6 +14,7 @@ pub(crate) mod query;
 mod schema;
 mod timestamp;
 pub(crate) mod verify;
+mod walk;
 mod writer;
 
 use std::path::{Path, PathBuf};
