@@ -128,10 +128,10 @@ fn fixture_request_is_blocked() {
     let results = evaluate(&shipped, &request, &input);
     let blocked: Vec<&PolicyResult> = results.iter().filter(|result| result.outcome == Outcome::Block).collect();
     assert!(
-        blocked.iter().any(|result| &*result.policy_id == "SEC-PR-001"),
+        blocked.iter().any(|result| result.policy_id() == "SEC-PR-001"),
         "{results:#?}"
     );
-    let message = blocked[0].message.as_deref().unwrap();
+    let message = blocked[0].message().unwrap();
     assert!(message.contains("approvals"), "{message}");
 }
 

@@ -94,14 +94,14 @@ pub fn unlock_details(results: &[PolicyResult], infos: &[PolicyInfo]) -> (Vec<Va
         if result.outcome == Outcome::Undetermined {
             unlock.push(format!(
                 "{}: provide signal(s) {}",
-                result.policy_id,
+                result.policy_id(),
                 result.missing.join(", ")
             ));
         }
         if !matches!(result.outcome, Outcome::Block | Outcome::Warn) {
             continue;
         }
-        let Some(info) = infos.iter().find(|info| *info.id == *result.policy_id) else {
+        let Some(info) = infos.iter().find(|info| info.id == result.policy_id()) else {
             continue;
         };
         let requires = &info.requires;
@@ -131,11 +131,11 @@ fn describe_requirement(policy_id: &str, requires: &vm::Requires) -> String {
 /// One policy's result as stored and returned.
 pub fn policy_json(result: &PolicyResult) -> Value {
     json!({
-        "policy_id": result.policy_id,
-        "version": result.version,
-        "policy_hash": result.policy_hash,
+        "policy_id": result.policy_id(),
+        "version": result.version(),
+        "policy_hash": result.policy_hash(),
         "outcome": result.outcome.as_str(),
-        "message": result.message,
+        "message": result.message(),
         "missing": result.missing,
     })
 }
@@ -143,7 +143,7 @@ pub fn policy_json(result: &PolicyResult) -> Value {
 pub fn trace_json(results: &[PolicyResult]) -> Value {
     let traces: Vec<Value> = results
         .iter()
-        .map(|result| json!({"policy_id": result.policy_id, "steps": result.trace}))
+        .map(|result| json!({"policy_id": result.policy_id(), "steps": result.trace}))
         .collect();
     Value::Array(traces)
 }

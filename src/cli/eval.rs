@@ -130,15 +130,15 @@ fn fail(message: &str, exit: Exit) -> Exit {
 
 /// Renders results as aligned text: one line per policy, its trace indented below.
 pub(super) fn render_human(results: &[PolicyResult], decision: &Combined) -> String {
-    let width = results.iter().map(|r| r.policy_id.len()).max().unwrap_or(0);
+    let width = results.iter().map(|r| r.policy_id().len()).max().unwrap_or(0);
     let mut out = String::new();
     for result in results {
-        let detail = match (&result.message, result.missing.is_empty()) {
+        let detail = match (result.message(), result.missing.is_empty()) {
             (Some(message), _) => message.to_string(),
             (None, false) => format!("missing: {}", result.missing.join(", ")),
             (None, true) => String::new(),
         };
-        let line = format!("{:<width$}  {:<12}  {detail}", result.policy_id, result.outcome.as_str());
+        let line = format!("{:<width$}  {:<12}  {detail}", result.policy_id(), result.outcome.as_str());
         out.push_str(line.trim_end());
         out.push('\n');
         for step in result.trace.iter().flatten() {

@@ -210,7 +210,7 @@ fn run_case(bundle: &Bundle, suite: &Suite, case: &Case) -> Vec<String> {
 }
 
 fn check_policies(diff: &mut Diff, expect: &Expect, results: &[PolicyResult]) {
-    let find = |id: &str| results.iter().find(|r| &*r.policy_id == id);
+    let find = |id: &str| results.iter().find(|r| r.policy_id() == id);
     for (id, outcome) in &expect.outcomes {
         let actual = find(id).map_or("not evaluated", |r| r.outcome.as_str());
         diff.check(&format!("outcome {id}"), Some(outcome), actual);

@@ -1,6 +1,7 @@
 //! A loaded, verified bundle: the entry point for the runtime and the CLI.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::artifact::hash::to_hex;
 use crate::artifact::read_artifact;
@@ -20,7 +21,7 @@ use crate::signal::SignalDecl;
 pub struct Bundle {
     program: Program,
     infos: Vec<PolicyInfo>,
-    labels: Vec<PolicyLabels>,
+    labels: Vec<Arc<PolicyLabels>>,
     /// Each policy's code in the interpreter's fused form.
     fused: Vec<Vec<Op>>,
     bundle_hash: String,
@@ -42,7 +43,7 @@ impl Bundle {
             .map(|(policy, hash)| PolicyInfo::new(policy, to_hex(hash)))
             .collect::<Vec<_>>();
         let labels =
-            loaded.program.policies.iter().zip(&infos).map(|(policy, info)| PolicyLabels::new(policy, &info.policy_hash)).collect();
+            loaded.program.policies.iter().zip(&infos).map(|(policy, info)| Arc::new(PolicyLabels::new(policy, &info.policy_hash))).collect();
         let fused = loaded.program.policies.iter().map(|policy| fuse(&policy.code)).collect();
         Ok(Bundle {
             labels,

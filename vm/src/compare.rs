@@ -14,7 +14,9 @@ use crate::instr::CompareOp;
 use crate::operand::Operand;
 use crate::outcome::Truth;
 
-pub(crate) type Fault = String;
+/// A type fault's message. A boxed `str` keeps each step's `Result` two words wide, so it is
+/// returned in registers.
+pub(crate) type Fault = Box<str>;
 
 /// Compares two operands. Equality and order of two integers or two strings (most controls of
 /// real policies) take an inlined path. Everything else goes through [`compare_general`].
@@ -69,7 +71,7 @@ fn compare_general(op: CompareOp, lhs: Operand<'_>, rhs: Operand<'_>) -> Result<
 }
 
 fn mismatch(what: &str, lhs: Operand<'_>, rhs: Operand<'_>) -> Fault {
-    format!("type fault: cannot {what} {} and {}", lhs.kind(), rhs.kind())
+    format!("type fault: cannot {what} {} and {}", lhs.kind(), rhs.kind()).into()
 }
 
 fn as_f64(operand: Operand<'_>) -> Option<f64> {
@@ -154,7 +156,7 @@ pub(crate) fn length(operand: Operand<'_>) -> Result<Operand<'static>, Fault> {
         Operand::ListStr(items) => items.len(),
         Operand::ListInt(items) => items.len(),
         Operand::Set(set) => set.len(),
-        other => return Err(format!("type fault: len() of {}", other.kind())),
+        other => return Err(format!("type fault: len() of {}", other.kind()).into()),
     };
     Ok(Operand::Int(i64::try_from(len).unwrap_or(i64::MAX)))
 }
@@ -166,6 +168,6 @@ pub(crate) fn test(operand: Operand<'_>) -> Result<Truth, Fault> {
         Operand::Bool(false) => Ok(Truth::False),
         Operand::Truth(t) => Ok(t),
         Operand::Missing => Ok(Truth::Unknown),
-        other => Err(format!("type fault: {} used as a condition", other.kind())),
+        other => Err(format!("type fault: {} used as a condition", other.kind()).into()),
     }
 }

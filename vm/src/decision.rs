@@ -152,9 +152,9 @@ fn combined(status: Status, reason_code: ReasonCode, reason: String) -> Combined
 
 fn fired<'a>(results: impl Iterator<Item = &'a PolicyResult>) -> String {
     let parts: Vec<String> = results
-        .map(|r| match &r.message {
-            Some(message) => format!("{}: {message}", r.policy_id),
-            None => r.policy_id.to_string(),
+        .map(|r| match r.message() {
+            Some(message) => format!("{}: {message}", r.policy_id()),
+            None => r.policy_id().to_string(),
         })
         .collect();
     parts.join("; ")
@@ -163,7 +163,7 @@ fn fired<'a>(results: impl Iterator<Item = &'a PolicyResult>) -> String {
 fn missing(results: &[&PolicyResult]) -> String {
     let parts: Vec<String> = results
         .iter()
-        .map(|r| format!("{} is undetermined: missing signal(s) {}", r.policy_id, r.missing.join(", ")))
+        .map(|r| format!("{} is undetermined: missing signal(s) {}", r.policy_id(), r.missing.join(", ")))
         .collect();
     parts.join("; ")
 }

@@ -45,44 +45,36 @@ pub(crate) fn evaluate_policy<'a>(
     program: &'a Program,
     policy: &'a CompiledPolicy,
     ops: &[Op],
-    labels: &PolicyLabels,
+    labels: &Arc<PolicyLabels>,
     frame: &'a Frame,
     options: &EvalOptions,
     scratch: &mut Scratch<'a>,
 ) -> PolicyResult {
-    let mut result = PolicyResult {
-        policy_id: Arc::clone(&labels.id),
-        version: Arc::clone(&labels.version),
-        policy_hash: Arc::clone(&labels.hash),
-        outcome: Outcome::Disabled,
-        message: None,
-        missing: Vec::new(),
-        trace: None,
-    };
     if !policy.enabled {
-        return result;
+        return PolicyResult::from_run(Arc::clone(labels), Outcome::Disabled, None);
     }
     scratch.stack.clear();
     scratch.missing.clear();
     let trace = options.trace.then(Vec::new);
     let mut machine = Machine { program, policy, frame, stack: &mut scratch.stack, missing: &mut scratch.missing, trace };
     let truth = machine.run(ops, options.budget);
-    (result.outcome, result.message) = outcome(policy, labels, truth);
+    let (outcome, fault) = outcome(policy, truth);
+    let mut result = PolicyResult::from_run(Arc::clone(labels), outcome, fault.map(String::from));
     result.missing = machine.missing_names();
     result.trace = machine.trace;
     result
 }
 
-fn outcome(policy: &CompiledPolicy, labels: &PolicyLabels, truth: Result<Truth, Fault>) -> (Outcome, Option<Arc<str>>) {
+fn outcome(policy: &CompiledPolicy, truth: Result<Truth, Fault>) -> (Outcome, Option<Fault>) {
     match truth {
         Ok(Truth::True) => match policy.effect {
-            Effect::Block => (Outcome::Block, Some(Arc::clone(&labels.message))),
-            Effect::Warn => (Outcome::Warn, Some(Arc::clone(&labels.message))),
+            Effect::Block => (Outcome::Block, None),
+            Effect::Warn => (Outcome::Warn, None),
             Effect::Compliant => (Outcome::Compliant, None),
         },
         Ok(Truth::False) => (Outcome::Compliant, None),
         Ok(Truth::Unknown) => (Outcome::Undetermined, None),
-        Err(fault) => (Outcome::Error, Some(Arc::from(fault))),
+        Err(fault) => (Outcome::Error, Some(fault)),
     }
 }
 
@@ -132,7 +124,7 @@ impl<'a> Machine<'a, '_> {
             };
             spent += op.cost();
             if spent > budget {
-                return Err(format!("instruction budget of {budget} exhausted"));
+                return Err(format!("instruction budget of {budget} exhausted").into());
             }
             pc += 1;
             let returned = match op {
@@ -235,7 +227,7 @@ impl<'a> Machine<'a, '_> {
 
     #[inline(always)]
     fn pop(&mut self) -> Result<Operand<'a>, Fault> {
-        self.stack.pop().ok_or_else(|| "bytecode popped an empty stack".to_string())
+        self.stack.pop().ok_or_else(|| "bytecode popped an empty stack".into())
     }
 
     #[inline(always)]

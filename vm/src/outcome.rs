@@ -2,7 +2,10 @@
 
 use std::sync::Arc;
 
-use serde::Serialize;
+use serde::ser::SerializeStruct;
+use serde::{Serialize, Serializer};
+
+use crate::labels::PolicyLabels;
 
 /// Three-valued truth: comparisons that read a missing signal are `Unknown`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -56,20 +59,77 @@ pub struct TraceStep {
 
 /// The result of evaluating one policy.
 ///
-/// The id, version, hash and message are shared with the loaded bundle, so building a result
-/// copies no text.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+/// The id, version, hash and message belong to the loaded bundle. A result holds one counted
+/// reference to them, so building a result copies no text.
+#[derive(Clone, Debug, PartialEq)]
 pub struct PolicyResult {
-    pub policy_id: Arc<str>,
-    pub version: Arc<str>,
-    /// Hex SHA-256 of the policy's canonical compiled form.
-    pub policy_hash: Arc<str>,
+    labels: Arc<PolicyLabels>,
     pub outcome: Outcome,
-    /// The policy's message when it fired (BLOCK or WARN), or why it errored.
-    pub message: Option<Arc<str>>,
+    /// The fault message of an ERROR outcome.
+    fault: Option<String>,
     /// Signals that were read but missing from the input, sorted and unique.
     pub missing: Vec<String>,
     /// Present only when tracing was requested.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trace: Option<Vec<TraceStep>>,
+}
+
+impl PolicyResult {
+    pub(crate) fn from_run(labels: Arc<PolicyLabels>, outcome: Outcome, fault: Option<String>) -> PolicyResult {
+        PolicyResult { labels, outcome, fault, missing: Vec::new(), trace: None }
+    }
+
+    /// Builds a result outside the VM, for callers that combine results they made themselves.
+    /// `message` is the policy's message for BLOCK and WARN, and the fault for ERROR.
+    pub fn new(policy_id: &str, version: &str, policy_hash: &str, outcome: Outcome, message: Option<String>) -> PolicyResult {
+        let (message, fault) = match outcome {
+            Outcome::Error => (String::new(), message),
+            _ => (message.unwrap_or_default(), None),
+        };
+        let labels = PolicyLabels {
+            id: policy_id.into(),
+            version: version.into(),
+            hash: policy_hash.into(),
+            message: message.into(),
+        };
+        PolicyResult::from_run(Arc::new(labels), outcome, fault)
+    }
+
+    pub fn policy_id(&self) -> &str {
+        &self.labels.id
+    }
+
+    pub fn version(&self) -> &str {
+        &self.labels.version
+    }
+
+    /// Returns the hex SHA-256 of the policy's canonical compiled form.
+    pub fn policy_hash(&self) -> &str {
+        &self.labels.hash
+    }
+
+    /// Returns the policy's message when it fired (BLOCK or WARN), or why it errored.
+    pub fn message(&self) -> Option<&str> {
+        match self.outcome {
+            Outcome::Block | Outcome::Warn => Some(&self.labels.message),
+            Outcome::Error => self.fault.as_deref(),
+            Outcome::Compliant | Outcome::Undetermined | Outcome::Disabled => None,
+        }
+    }
+}
+
+impl Serialize for PolicyResult {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let fields = if self.trace.is_some() { 7 } else { 6 };
+        let mut map = serializer.serialize_struct("PolicyResult", fields)?;
+        map.serialize_field("policy_id", self.policy_id())?;
+        map.serialize_field("version", self.version())?;
+        map.serialize_field("policy_hash", self.policy_hash())?;
+        map.serialize_field("outcome", &self.outcome)?;
+        map.serialize_field("message", &self.message())?;
+        map.serialize_field("missing", &self.missing)?;
+        if let Some(trace) = &self.trace {
+            map.serialize_field("trace", trace)?;
+        }
+        map.end()
+    }
 }

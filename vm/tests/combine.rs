@@ -6,16 +6,10 @@ use vm::outcome::{Outcome, PolicyResult};
 
 fn result(id: &str, outcome: Outcome) -> PolicyResult {
     let missing = if outcome == Outcome::Undetermined { vec!["risk.level".to_string()] } else { vec![] };
-    let message = matches!(outcome, Outcome::Block | Outcome::Warn).then(|| format!("{id} message").into());
-    PolicyResult {
-        policy_id: id.into(),
-        version: "1.0.0".into(),
-        policy_hash: "".into(),
-        outcome,
-        message,
-        missing,
-        trace: None,
-    }
+    let message = matches!(outcome, Outcome::Block | Outcome::Warn).then(|| format!("{id} message"));
+    let mut result = PolicyResult::new(id, "1.0.0", "", outcome, message);
+    result.missing = missing;
+    result
 }
 
 fn check(outcomes: &[Outcome], mode: Mode, status: Status, code: ReasonCode) {

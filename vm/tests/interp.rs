@@ -21,7 +21,7 @@ fn run(bundle: &Bundle, input: serde_json::Value, policy: u32) -> vm::outcome::P
 fn condition_true_gives_effect_and_message() {
     let result = run(&bundle(), json!({"risk": {"level": "HIGH"}, "approvals.count": 0}), 0);
     assert_eq!(result.outcome, Outcome::Block);
-    assert_eq!(result.message.as_deref(), Some("P-1 fired"));
+    assert_eq!(result.message(), Some("P-1 fired"));
     assert!(result.missing.is_empty());
 }
 
@@ -29,7 +29,7 @@ fn condition_true_gives_effect_and_message() {
 fn condition_false_is_compliant() {
     let result = run(&bundle(), json!({"risk": {"level": "HIGH"}, "approvals": {"count": 3}}), 0);
     assert_eq!(result.outcome, Outcome::Compliant);
-    assert_eq!(result.message, None);
+    assert_eq!(result.message(), None);
 }
 
 #[test]
@@ -91,7 +91,7 @@ fn budget_exhaustion_is_an_error_outcome() {
     let options = EvalOptions { trace: false, budget: 3 };
     let result = bundle.evaluate(&frame, &[PolicyIdx(0)], &options).remove(0);
     assert_eq!(result.outcome, Outcome::Error);
-    assert!(result.message.unwrap().contains("budget of 3 exhausted"));
+    assert!(result.message().unwrap().contains("budget of 3 exhausted"));
 }
 
 #[test]
@@ -104,7 +104,7 @@ fn budget_counts_every_plain_instruction() {
     for budget in [0, 1, 2, 5, 8] {
         let result = outcome(budget);
         assert_eq!(result.outcome, Outcome::Error, "budget {budget}");
-        assert!(result.message.unwrap().contains(&format!("budget of {budget} exhausted")));
+        assert!(result.message().unwrap().contains(&format!("budget of {budget} exhausted")));
     }
 }
 
