@@ -43,9 +43,15 @@ fn agent() -> ureq::Agent {
     ureq::AgentBuilder::new().timeout(Duration::from_secs(10)).build()
 }
 
+/// Sends a POST. A reply whose body was cut off (the server was killed while writing it) is an
+/// error, because the client never received the decision.
 fn post(url: &str, body: &Value) -> Result<(u16, Value), String> {
     match agent().post(url).send_string(&body.to_string()) {
-        Ok(response) => Ok((response.status(), serde_json::from_str(&response.into_string().unwrap()).unwrap())),
+        Ok(response) => {
+            let status = response.status();
+            let text = response.into_string().map_err(|error| error.to_string())?;
+            Ok((status, serde_json::from_str(&text).map_err(|error| error.to_string())?))
+        }
         Err(ureq::Error::Status(status, response)) => Ok((status, serde_json::from_str(&response.into_string().unwrap()).unwrap_or(Value::Null))),
         Err(error) => Err(error.to_string()),
     }
