@@ -183,6 +183,33 @@ fn forge_validator_with_fixture() {
 }
 
 #[test]
+fn webhook_signature_replaces_bearer_token() {
+    let secret = "webhook-secret";
+    let token = "api-token";
+    let body = fixture("github/pull_request_opened.json");
+    let event = ("X-GitHub-Event", "pull_request");
+    let signature = github_signature(secret.as_bytes(), body.as_bytes());
+
+    let options = Options { api_token: Some(token.to_string()), github_secret: Some(secret.to_string()), ..Options::default() };
+    let server = start(options);
+    let url = server.url("/webhooks/github");
+    let (status, reply) = send("POST", &url, Some(body.as_bytes()), &[event, ("X-Hub-Signature-256", &signature)]);
+    assert_eq!(status, 200, "signed webhook without a bearer token: {reply}");
+    let (status, _) = send("POST", &url, Some(body.as_bytes()), &[event]);
+    assert_eq!(status, 401, "unsigned webhook without a bearer token");
+    let (status, _) = post(&server.url(CHECK), &check_request(Some("LOW")));
+    assert_eq!(status, 401, "other endpoints still need the token");
+
+    let token_only = start(Options { api_token: Some(token.to_string()), ..Options::default() });
+    let (status, _) = send("POST", &token_only.url("/webhooks/github"), Some(body.as_bytes()), &[event]);
+    assert_eq!(status, 401, "without a webhook secret the webhook needs the token");
+    let bearer = format!("Bearer {token}");
+    let (status, reply) =
+        send("POST", &token_only.url("/webhooks/github"), Some(body.as_bytes()), &[event, ("Authorization", &bearer)]);
+    assert_eq!(status, 200, "{reply}");
+}
+
+#[test]
 fn github_webhook_signature() {
     let secret = "webhook-secret";
     let server = start(Options { github_secret: Some(secret.to_string()), ..Options::default() });

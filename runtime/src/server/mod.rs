@@ -195,6 +195,17 @@ fn handle(shared: &Shared, mut request: tiny_http::Request) {
     respond(request, reply);
 }
 
+/// Returns whether a request to `path` must carry the API token when one is set. `/healthz` never
+/// does. The GitHub webhook does not when a webhook secret is set, because GitHub cannot send a
+/// bearer token and the handler then requires a valid `X-Hub-Signature-256` instead.
+fn needs_bearer(config: &ServerConfig, path: &str) -> bool {
+    match path {
+        "/healthz" => false,
+        "/webhooks/github" => config.github_secret.is_none(),
+        _ => true,
+    }
+}
+
 /// Checks the token and reads the body within the size limit; an `Err` is the reply to send.
 fn prepare(
     shared: &Shared,
@@ -202,7 +213,7 @@ fn prepare(
     path: &str,
 ) -> Result<Vec<u8>, Reply> {
     if let Some(token) = &shared.config.api_token {
-        if path != "/healthz" && !bearer_matches(header_value(request, "Authorization"), token) {
+        if needs_bearer(&shared.config, path) && !bearer_matches(header_value(request, "Authorization"), token) {
             tracing::warn!(path, "request without a valid bearer token rejected");
             return Err(Reply::error(
                 401,
