@@ -1,4 +1,6 @@
-//! Many keep-alive connections opened at once are all served while they stay open.
+//! Connection handling: many keep-alive connections opened at once are all served while they
+//! stay open, and rejected requests with huge or stalled bodies neither crash the server nor hold
+//! its workers.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
 mod server_support;
@@ -55,4 +57,41 @@ fn burst_of_connections_all_served() {
             assert_eq!(status.as_deref(), Ok("HTTP/1.1 200 OK"), "round {round}, connection {index}");
         }
     }
+}
+
+fn token_server() -> server_support::TestServer {
+    start(Options { workers: Some(4), api_token: Some("tok".to_string()), ..Options::default() })
+}
+
+/// Sends a request head with the given `Content-Length` and a first body byte, without a token.
+fn send_head(host: &str, length: u64) -> TcpStream {
+    let mut stream = open(host);
+    let head = format!("POST /audit/ledger/verify HTTP/1.1\r\nHost: {host}\r\nContent-Length: {length}\r\n\r\n{{");
+    stream.write_all(head.as_bytes()).unwrap();
+    stream
+}
+
+#[test]
+fn huge_declared_body_does_not_abort() {
+    let server = token_server();
+    let host = server.base.trim_start_matches("http://").to_string();
+    let mut stream = send_head(&host, 40_000_000_000);
+    let mut status = String::new();
+    BufReader::new(&mut stream).read_line(&mut status).unwrap();
+    assert_eq!(status.trim(), "HTTP/1.1 401 Unauthorized");
+    drop(stream);
+    let mut fresh = open(&host);
+    assert_eq!(healthz(&mut fresh, &host).as_deref(), Ok("HTTP/1.1 200 OK"));
+}
+
+#[test]
+fn stalled_rejected_bodies_free_workers() {
+    let server = token_server();
+    let host = server.base.trim_start_matches("http://").to_string();
+    // Ten times the four workers, each declaring 5,000 bytes and sending one.
+    let stalled: Vec<TcpStream> = (0..40).map(|_| send_head(&host, 5_000)).collect();
+    std::thread::sleep(Duration::from_millis(200));
+    let mut fresh = open(&host);
+    assert_eq!(healthz(&mut fresh, &host).as_deref(), Ok("HTTP/1.1 200 OK"));
+    drop(stalled);
 }

@@ -195,6 +195,11 @@ fn webhook_signature_replaces_bearer_token() {
     let url = server.url("/webhooks/github");
     let (status, reply) = send("POST", &url, Some(body.as_bytes()), &[event, ("X-Hub-Signature-256", &signature)]);
     assert_eq!(status, 200, "signed webhook without a bearer token: {reply}");
+    let slash = server.url("/webhooks/github/");
+    let (status, reply) = send("POST", &slash, Some(body.as_bytes()), &[event, ("X-Hub-Signature-256", &signature)]);
+    assert_eq!(status, 200, "signed webhook with a trailing slash: {reply}");
+    let (status, _) = get(&server.url("/healthz/"));
+    assert_eq!(status, 200, "health check with a trailing slash");
     let (status, _) = send("POST", &url, Some(body.as_bytes()), &[event]);
     assert_eq!(status, 401, "unsigned webhook without a bearer token");
     let (status, _) = post(&server.url(CHECK), &check_request(Some("LOW")));

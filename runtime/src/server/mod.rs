@@ -199,7 +199,8 @@ fn handle(shared: &Shared, mut request: tiny_http::Request) {
 /// does. The GitHub webhook does not when a webhook secret is set, because GitHub cannot send a
 /// bearer token and the handler then requires a valid `X-Hub-Signature-256` instead.
 fn needs_bearer(config: &ServerConfig, path: &str) -> bool {
-    match path {
+    // The router ignores trailing slashes, so the exemptions do too.
+    match path.trim_end_matches('/') {
         "/healthz" => false,
         "/webhooks/github" => config.github_secret.is_none(),
         _ => true,
