@@ -62,7 +62,7 @@ fn bad_inputs() -> Vec<(&'static str, Vec<u8>, &'static str)> {
     cases
 }
 
-/// A valid LOW-risk request whose text names `environment` twice, DEV first.
+/// Builds a valid LOW-risk request whose text names `environment` twice, DEV first.
 fn duplicate_environment() -> Vec<u8> {
     let text = check_request(Some("LOW")).to_string();
     let rest = text.strip_prefix('{').unwrap();

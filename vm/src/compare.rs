@@ -30,7 +30,7 @@ pub(crate) fn compare(op: CompareOp, lhs: Operand<'_>, rhs: Operand<'_>) -> Resu
         (Operand::Str(a), Operand::Str(b)) => a.cmp(b),
         _ => return compare_general(op, lhs, rhs),
     };
-    let holds = match op {
+    let matched = match op {
         CompareOp::Eq => ordering == Ordering::Equal,
         CompareOp::Ne => ordering != Ordering::Equal,
         CompareOp::Gt => ordering == Ordering::Greater,
@@ -39,11 +39,11 @@ pub(crate) fn compare(op: CompareOp, lhs: Operand<'_>, rhs: Operand<'_>) -> Resu
         CompareOp::Le => ordering != Ordering::Greater,
         CompareOp::In | CompareOp::NotIn | CompareOp::Contains => return compare_general(op, lhs, rhs),
     };
-    Ok(truth(holds))
+    Ok(truth(matched))
 }
 
-fn truth(holds: bool) -> Truth {
-    if holds {
+fn truth(matched: bool) -> Truth {
+    if matched {
         Truth::True
     } else {
         Truth::False

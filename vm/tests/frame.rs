@@ -81,7 +81,7 @@ fn prefix_with_scalar_is_rejected() {
 }
 
 #[test]
-fn keys_after_a_nested_object_use_their_own_prefix() {
+fn frame_keys_after_nested_object() {
     let bundle = bundle();
     let text = r#"{"risk":{"extra":{"x":1},"level":"LOW"},"approvals":{"count":3},"tags":["b"]}"#;
     let frame = bundle.frame_from_json(text).unwrap();

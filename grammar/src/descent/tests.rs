@@ -434,7 +434,7 @@ fn file_tokens() -> impl Strategy<Value = Vec<String>> {
     prop::collection::vec(policy, 0..3).prop_map(|policies| policies.into_iter().flatten().collect())
 }
 
-/// A token to insert into a valid input, to make near-valid input.
+/// Generates a token to insert into a valid input, which makes near-valid input.
 fn stray_token() -> impl Strategy<Value = String> {
     prop_oneof![
         Just("(".to_owned()),

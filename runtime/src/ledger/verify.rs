@@ -146,9 +146,9 @@ pub fn verify_path(path: &Path, repo: Option<&str>) -> rusqlite::Result<Verifica
     }
 }
 
-/// Minimum number of entries in a segment. A segment opens a read connection and starts a thread,
-/// which is estimated at well under a millisecond, while walking 4,096 entries takes about 10 ms
-/// of CPU time (2 to 3 µs per entry in the ledger bench), so the set-up stays a small share.
+/// Minimum number of entries in a segment. Opening a read connection and starting a thread is
+/// estimated at well under a millisecond. Walking 4,096 entries takes about 10 ms of CPU time
+/// (2 to 3 µs per entry in the ledger bench), so the set-up stays a small share.
 const MIN_SEGMENT_ROWS: u64 = 4096;
 
 /// Maximum number of segments in a walk.

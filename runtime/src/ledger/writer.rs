@@ -243,7 +243,7 @@ fn append_one(
 }
 
 /// Returns the stored decision with the same decision id, or the first stored override of the
-/// same decision, because a decision is overridden at most once. The lookup runs inside the
+/// same decision, which keeps each decision to one override. The lookup runs inside the
 /// `BEGIN IMMEDIATE` transaction, so it also serializes overrides from other processes writing
 /// the same file. Entries earlier in the same transaction are visible here, so duplicates
 /// inside one batch are appended once.
