@@ -82,8 +82,23 @@ fn status_missing(side: &str, setting: &str) -> RequestError {
 fn scalar_text(value: &Value) -> Option<String> {
     match value {
         Value::String(text) if !text.trim().is_empty() => Some(text.clone()),
-        Value::Number(number) => Some(number.to_string()),
+        Value::Number(number) => Some(number_text(number)),
         _ => None,
+    }
+}
+
+/// Writes a whole number without a fraction, so that an id sent as the float `10021.0` is the
+/// text `10021` and matches a `"10021 -> 10002"` entry in transitions.yaml.
+fn number_text(number: &serde_json::Number) -> String {
+    // Above 2^53 not every whole number is a float, so such a value keeps its float text.
+    const EXACT_LIMIT: f64 = 9_007_199_254_740_992.0;
+    match number.as_f64() {
+        Some(float)
+            if number.is_f64() && float.fract() == 0.0 && float.abs() <= EXACT_LIMIT =>
+        {
+            format!("{}", float as i64)
+        }
+        _ => number.to_string(),
     }
 }
 
@@ -111,6 +126,22 @@ mod tests {
         let parsed = request(body).map_err(|e| e.message);
         let parsed = parsed.as_ref().map(|r| (r.source_status.as_str(), r.target_status.as_str(), r.transition_id.as_str()));
         assert_eq!(parsed, Ok(("10021", "Done", "10021->Done")));
+    }
+
+    #[test]
+    fn whole_float_ids_lose_the_fraction() {
+        let body = r#"{"issue":{"key":"PAY-1"},"transition":{"id":31.0,"from":{"id":10021.0},"to":{"id":1e4}}}"#;
+        let parsed = request(body).map_err(|e| e.message);
+        let parsed = parsed.as_ref().map(|r| (r.source_status.as_str(), r.target_status.as_str(), r.transition_id.as_str()));
+        assert_eq!(parsed, Ok(("10021", "10000", "31")));
+    }
+
+    #[test]
+    fn other_numbers_keep_their_text() {
+        let body = r#"{"issue":{"key":"PAY-1"},"transition":{"from":{"id":10021.5},"to":{"id":-0.0},"id":1e300}}"#;
+        let parsed = request(body).map_err(|e| e.message);
+        let parsed = parsed.as_ref().map(|r| (r.source_status.as_str(), r.target_status.as_str(), r.transition_id.as_str()));
+        assert_eq!(parsed, Ok(("10021.5", "0", "1e+300")));
     }
 
     #[test]
