@@ -235,3 +235,60 @@ fn workers_outside_range_are_rejected() {
     }
     assert!(!db.exists(), "a rejected serve created the ledger");
 }
+
+#[test]
+fn descriptor_exhaustion_keeps_accepting() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ledger.db");
+    // `serve` with 64 file descriptors: each connection takes two of them.
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -n 64 && exec \"$0\" \"$@\"")
+        .arg(BIN)
+        .args(["serve", "--addr", "127.0.0.1:0", "--workers", "2", "--policies"])
+        .arg(repo_path("policies"))
+        .arg("--db")
+        .arg(&db)
+        .env_remove("RELEASEGATE_API_TOKEN")
+        .env_remove("JIRA_BASE_URL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let base = line.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("unexpected first line {line:?}")).to_string();
+    let addr: std::net::SocketAddr = base.trim_start_matches("http://").parse().unwrap();
+
+    let connections: Vec<std::net::TcpStream> =
+        (0..80).filter_map(|_| std::net::TcpStream::connect_timeout(&addr, Duration::from_secs(2)).ok()).collect();
+    // Give the accept loop time to run out of descriptors, then free them.
+    std::thread::sleep(Duration::from_millis(500));
+    drop(connections);
+    std::thread::sleep(Duration::from_millis(300));
+
+    let answer = agent().get(&format!("{base}/healthz")).call().map(|response| response.status());
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(answer.map_err(|error| error.to_string()), Ok(200));
+}
+
+#[test]
+fn io_timeout_outside_range_is_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ledger.db");
+    for seconds in ["0", "3601", "soon"] {
+        let output = Command::new(BIN)
+            .args(["serve", "--addr", "127.0.0.1:0", "--io-timeout", seconds, "--policies"])
+            .arg(repo_path("policies"))
+            .arg("--db")
+            .arg(&db)
+            .env_remove("RELEASEGATE_IO_TIMEOUT")
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "--io-timeout {seconds}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("--io-timeout"), "--io-timeout {seconds}: {stderr}");
+    }
+    assert!(!db.exists(), "a rejected serve created the ledger");
+}

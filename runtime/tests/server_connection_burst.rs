@@ -95,3 +95,140 @@ fn stalled_rejected_bodies_free_workers() {
     assert_eq!(healthz(&mut fresh, &host).as_deref(), Ok("HTTP/1.1 200 OK"));
     drop(stalled);
 }
+
+/// A short I/O timeout, so that the timeout tests take about a second each.
+const SHORT_TIMEOUT: Duration = Duration::from_secs(1);
+
+fn short_timeout_server() -> server_support::TestServer {
+    start(Options { workers: Some(1), io_timeout: Some(SHORT_TIMEOUT), ..Options::default() })
+}
+
+/// Sends the head of a transition check that declares `length` body bytes, and the first `{`.
+/// tiny_http reads a body of up to 1,024 bytes itself, before a worker gets the request, and a
+/// worker reads a longer one.
+fn send_check_head(host: &str, length: usize) -> TcpStream {
+    let mut stream = open(host);
+    let head = format!(
+        "POST /integrations/jira/transition/check HTTP/1.1\r\nHost: {host}\r\nContent-Length: {length}\r\n\r\n{{"
+    );
+    stream.write_all(head.as_bytes()).unwrap();
+    stream
+}
+
+fn status_line(stream: &mut TcpStream) -> String {
+    let mut status = String::new();
+    BufReader::new(stream).read_line(&mut status).unwrap();
+    status.trim().to_string()
+}
+
+#[test]
+fn stalled_body_times_out() {
+    let server = short_timeout_server();
+    let host = server.base.trim_start_matches("http://").to_string();
+    let mut stalled = send_check_head(&host, 5_000);
+    assert_eq!(status_line(&mut stalled), "HTTP/1.1 408 Request Timeout");
+    // The only worker is free again.
+    let mut fresh = open(&host);
+    assert_eq!(healthz(&mut fresh, &host).as_deref(), Ok("HTTP/1.1 200 OK"));
+}
+
+#[test]
+fn dripped_body_times_out() {
+    let server = short_timeout_server();
+    let host = server.base.trim_start_matches("http://").to_string();
+    let mut stream = send_check_head(&host, 5_000);
+    // One byte every 100 ms keeps each read under the timeout. The whole body would take 500 s.
+    let drip = drip_into(&stream, b" ");
+    assert_eq!(status_line(&mut stream), "HTTP/1.1 408 Request Timeout");
+    drip.stop();
+    let mut fresh = open(&host);
+    assert_eq!(healthz(&mut fresh, &host).as_deref(), Ok("HTTP/1.1 200 OK"));
+}
+
+/// A thread that writes `byte` to a stream every 100 ms until it is stopped or the write fails.
+struct Drip {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+impl Drip {
+    fn stop(self) {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        self.thread.join().unwrap();
+    }
+}
+
+fn drip_into(stream: &TcpStream, byte: &'static [u8]) -> Drip {
+    let mut writer = stream.try_clone().unwrap();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let stopped = std::sync::Arc::clone(&stop);
+    let thread = std::thread::spawn(move || {
+        while !stopped.load(std::sync::atomic::Ordering::SeqCst) {
+            std::thread::sleep(Duration::from_millis(100));
+            if writer.write_all(byte).is_err() {
+                break;
+            }
+        }
+    });
+    Drip { stop, thread }
+}
+
+#[test]
+fn dripped_head_times_out() {
+    let server = short_timeout_server();
+    let host = server.base.trim_start_matches("http://").to_string();
+    let mut stream = open(&host);
+    stream.write_all(b"GET /healthz HTTP/1.1\r\nX-Slow: ").unwrap();
+    let drip = drip_into(&stream, b"a");
+    assert_eq!(status_line(&mut stream), "HTTP/1.1 408 Request Timeout");
+    drip.stop();
+}
+
+#[test]
+fn endless_head_line_closes() {
+    let server = short_timeout_server();
+    let host = server.base.trim_start_matches("http://").to_string();
+    let mut stream = open(&host);
+    stream.write_all(b"GET /").unwrap();
+    // Without a line limit the server would buffer all 64 MiB and wait for more.
+    let chunk = vec![b'a'; 64 * 1024];
+    let sent = (0..1024).position(|_| stream.write_all(&chunk).is_err());
+    assert!(sent.is_some(), "the server read a 64 MiB request line");
+    let mut fresh = open(&host);
+    assert_eq!(healthz(&mut fresh, &host).as_deref(), Ok("HTTP/1.1 200 OK"));
+}
+
+#[test]
+fn too_many_headers_rejected() {
+    let server = short_timeout_server();
+    let host = server.base.trim_start_matches("http://").to_string();
+    let mut stream = open(&host);
+    let headers: String = (0..150).map(|index| format!("X-Extra-{index}: {index}\r\n")).collect();
+    let request = format!("GET /healthz HTTP/1.1\r\nHost: {host}\r\n{headers}\r\n");
+    stream.write_all(request.as_bytes()).unwrap();
+    assert_eq!(status_line(&mut stream), "HTTP/1.1 400 Bad Request");
+}
+
+#[test]
+fn idle_connection_is_closed() {
+    let server = short_timeout_server();
+    let host = server.base.trim_start_matches("http://").to_string();
+    let mut idle = open(&host);
+    assert_eq!(healthz(&mut idle, &host).as_deref(), Ok("HTTP/1.1 200 OK"));
+    let mut rest = Vec::new();
+    // End of stream, well before the client's own 20 s read timeout.
+    let started = std::time::Instant::now();
+    assert_eq!(idle.read_to_end(&mut rest).unwrap(), 0);
+    assert!(started.elapsed() < REPLY_TIMEOUT / 2, "closed after {:?}", started.elapsed());
+}
+
+#[test]
+fn stalled_small_body_closes() {
+    let server = short_timeout_server();
+    let host = server.base.trim_start_matches("http://").to_string();
+    let mut stalled = send_check_head(&host, 500);
+    let mut rest = Vec::new();
+    assert_eq!(stalled.read_to_end(&mut rest).unwrap(), 0);
+    let mut fresh = open(&host);
+    assert_eq!(healthz(&mut fresh, &host).as_deref(), Ok("HTTP/1.1 200 OK"));
+}

@@ -3,6 +3,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use runtime::server::{self, ServerConfig, DEFAULT_MAX_BODY_BYTES};
 use runtime::service::Service;
@@ -37,6 +38,17 @@ pub struct ServeArgs {
     /// group commit each hold a worker, so set it to at least the number of concurrent clients.
     #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub workers: u16,
+    /// Seconds, from 1 to 3600, that one read or write on a connection may wait, and that a
+    /// request head or body may take to arrive. A slower request gets a 408, and a connection
+    /// idle for longer is closed, so stalled clients cannot hold workers.
+    #[arg(
+        long,
+        env = "RELEASEGATE_IO_TIMEOUT",
+        value_name = "SECONDS",
+        default_value_t = 30,
+        value_parser = clap::value_parser!(u16).range(1..=3600)
+    )]
+    pub io_timeout: u16,
 }
 
 pub fn run(args: ServeArgs) -> Exit {
@@ -87,6 +99,7 @@ fn serve(args: ServeArgs) -> Result<(), Failure> {
         github_secret: env_secret("RELEASEGATE_GITHUB_WEBHOOK_SECRET")
             .map_err(usage)?
             .map(String::into_bytes),
+        io_timeout: Duration::from_secs(u64::from(args.io_timeout)),
     };
     let running = server::start(Arc::new(service), server_config)
         .map_err(|error| usage(error.to_string()))?;

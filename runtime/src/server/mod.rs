@@ -15,7 +15,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 pub use auth::bearer_matches;
-pub use limits::DEFAULT_MAX_BODY_BYTES;
+pub use limits::{DEFAULT_IO_TIMEOUT, DEFAULT_MAX_BODY_BYTES};
 pub use reply::Reply;
 pub use routes::RouteConfig;
 
@@ -37,6 +37,9 @@ pub struct ServerConfig {
     pub api_token: Option<String>,
     pub max_body_bytes: usize,
     pub github_secret: Option<Vec<u8>>,
+    /// Time that one blocking read or write on a connection, and the read of a whole request
+    /// body, may take. A connection idle for longer is closed.
+    pub io_timeout: Duration,
 }
 
 impl std::fmt::Debug for ServerConfig {
@@ -47,6 +50,7 @@ impl std::fmt::Debug for ServerConfig {
             .field("workers", &self.workers)
             .field("api_token", &self.api_token.as_ref().map(|_| "<redacted>"))
             .field("max_body_bytes", &self.max_body_bytes)
+            .field("io_timeout", &self.io_timeout)
             .field(
                 "github_secret",
                 &self.github_secret.as_ref().map(|_| "<redacted>"),
@@ -63,6 +67,7 @@ impl Default for ServerConfig {
             api_token: None,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             github_secret: None,
+            io_timeout: DEFAULT_IO_TIMEOUT,
         }
     }
 }
@@ -115,7 +120,7 @@ pub fn start(service: Arc<Service>, config: ServerConfig) -> Result<RunningServe
         message,
     };
     let listener = bind_listener(&config.addr).map_err(|error| bind_error(error.to_string()))?;
-    let server = tiny_http::Server::from_listener(listener, None)
+    let server = tiny_http::Server::from_listener_with_timeout(listener, None, Some(config.io_timeout))
         .map_err(|error| bind_error(error.to_string()))?;
     let addr = server
         .server_addr()
@@ -226,13 +231,22 @@ fn prepare(
     }
     let limit = shared.config.max_body_bytes;
     let declared_length = request.body_length();
-    match read_body(request.as_reader(), declared_length, limit) {
+    let timeout = shared.config.io_timeout;
+    match read_body(request.as_reader(), declared_length, limit, timeout) {
         Ok(body) => Ok(body),
         Err(BodyError::TooLarge { limit }) => {
             tracing::warn!(path, limit, "request body over the size limit rejected");
             let message =
                 format!("request body exceeds {limit} bytes (RELEASEGATE_MAX_BODY_BYTES)");
             Err(Reply::error(413, "payload_too_large", &message, None))
+        }
+        Err(BodyError::TimedOut { timeout }) => {
+            let seconds = timeout.as_secs_f64();
+            tracing::warn!(path, seconds, "request body not received in time; closing the connection");
+            let message = format!(
+                "request body not received within {seconds} s (--io-timeout); send the whole body at once"
+            );
+            Err(Reply::error(408, "request_timeout", &message, None))
         }
         Err(BodyError::Io(error)) => {
             tracing::warn!(path, %error, "reading a request body failed");

@@ -136,6 +136,7 @@ pub struct Options {
     pub max_body_bytes: Option<usize>,
     pub github_secret: Option<String>,
     pub workers: Option<usize>,
+    pub io_timeout: Option<Duration>,
 }
 
 pub fn start(options: Options) -> TestServer {
@@ -164,6 +165,7 @@ pub fn start(options: Options) -> TestServer {
         api_token: options.api_token.clone(),
         max_body_bytes: options.max_body_bytes.unwrap_or(runtime::server::DEFAULT_MAX_BODY_BYTES),
         github_secret: options.github_secret.clone().map(String::into_bytes),
+        io_timeout: options.io_timeout.unwrap_or(runtime::server::DEFAULT_IO_TIMEOUT),
     };
     let running = server::start(Arc::clone(&service), server_config).unwrap();
     TestServer { base: format!("http://{}", running.addr()), running: Some(running), service, db, dir }

@@ -6,6 +6,7 @@ use std::io::{BufReader, BufWriter, ErrorKind, Read};
 
 use std::net::SocketAddr;
 use std::str::FromStr;
+use std::time::{Duration, Instant};
 
 use crate::common::{HTTPVersion, Method};
 use crate::util::RefinedTcpStream;
@@ -34,7 +35,23 @@ pub struct ClientConnection {
 
     // true if the connection goes through SSL
     secure: bool,
+
+    // ReleaseGate patch: time allowed from the first byte of a request head to its end, and the
+    // deadline of the head being read
+    head_timeout: Option<Duration>,
+    head_deadline: Option<Instant>,
 }
+
+/// Longest request line or header line accepted (ReleaseGate patch). A longer line ends the
+/// connection, so that a client cannot grow the line buffer without bound.
+const MAX_HEAD_LINE: usize = 8192;
+
+/// Most header lines accepted in one request (ReleaseGate patch). More get a 400.
+const MAX_HEADERS: usize = 100;
+
+/// Bytes of a head read between two checks of the head deadline (ReleaseGate patch). Reading
+/// the clock for every byte would cost more than parsing it.
+const DEADLINE_CHECK_BYTES: usize = 16;
 
 /// Error that can happen when reading a request.
 #[derive(Debug)]
@@ -65,6 +82,32 @@ impl ClientConnection {
             next_header_source: first_header,
             no_more_requests: false,
             secure,
+            head_timeout: None,
+            head_deadline: None,
+        }
+    }
+
+    /// Sets the time allowed from the first byte of each request head to its end (ReleaseGate
+    /// patch). A slower head gets a 408 and the connection is closed.
+    pub(crate) fn with_head_timeout(mut self, timeout: Option<Duration>) -> ClientConnection {
+        self.head_timeout = timeout;
+        self
+    }
+
+    /// Fails with `TimedOut` once the head deadline has passed, and starts the deadline at the
+    /// first byte of a head (ReleaseGate patch).
+    fn check_head_deadline(&mut self) -> IoResult<()> {
+        let now = Instant::now();
+        match (self.head_deadline, self.head_timeout) {
+            (Some(deadline), _) if now > deadline => Err(IoError::new(
+                ErrorKind::TimedOut,
+                "request head not received in time",
+            )),
+            (None, Some(timeout)) => {
+                self.head_deadline = Some(now + timeout);
+                Ok(())
+            }
+            _ => Ok(()),
         }
     }
 
@@ -89,6 +132,14 @@ impl ClientConnection {
                 None => return Err(IoError::new(ErrorKind::ConnectionAborted, "Unexpected EOF")),
             };
 
+            // ReleaseGate patch: bound the line and the time that the head takes.
+            if buf.len() % DEADLINE_CHECK_BYTES == 0 || byte == b'\n' {
+                self.check_head_deadline()?;
+            }
+            if buf.len() >= MAX_HEAD_LINE {
+                return Err(IoError::new(ErrorKind::InvalidData, "request head line too long"));
+            }
+
             if byte == b'\n' && prev_byte_was_cr {
                 buf.pop(); // removing the '\r'
                 return AsciiString::from_ascii(buf)
@@ -104,6 +155,7 @@ impl ClientConnection {
     /// Reads a request from the stream.
     /// Blocks until the header has been read.
     fn read(&mut self) -> Result<Request, ReadError> {
+        self.head_deadline = None;
         let (method, path, version, headers) = {
             // reading the request line
             let (method, path, version) = {
@@ -123,6 +175,9 @@ impl ClientConnection {
                     if line.is_empty() {
                         break;
                     };
+                    if headers.len() >= MAX_HEADERS {
+                        return Err(ReadError::WrongHeader(version));
+                    }
                     headers.push(match FromStr::from_str(line.as_str().trim()) {
                         // TODO: remove this conversion
                         Ok(h) => h,

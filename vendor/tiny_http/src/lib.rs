@@ -189,6 +189,17 @@ pub struct SslConfig {
     pub private_key: Vec<u8>,
 }
 
+/// How long the accept loop waits after an accept error before it accepts again (ReleaseGate
+/// patch).
+const ACCEPT_RETRY_DELAY: Duration = Duration::from_millis(50);
+
+/// Returns true for accept errors that mean the listening socket itself is unusable: it was
+/// closed (EBADF), is not a listening socket (EINVAL, ENOTSOCK) or cannot accept (EOPNOTSUPP).
+/// Linux error numbers. (ReleaseGate patch.)
+fn listener_broken(error: &IoError) -> bool {
+    matches!(error.raw_os_error(), Some(9 | 22 | 88 | 95))
+}
+
 impl Server {
     /// Shortcut for a simple server on a specific address.
     #[inline]
@@ -244,6 +255,17 @@ impl Server {
         listener: L,
         ssl_config: Option<SslConfig>,
     ) -> Result<Server, Box<dyn Error + Send + Sync + 'static>> {
+        Self::from_listener_with_timeout(listener, ssl_config, None)
+    }
+
+    /// Builds a new server using the specified listener, where each blocking read or write on an
+    /// accepted connection fails after `io_timeout` (ReleaseGate patch). A connection whose read
+    /// of a request head times out is closed, so idle keep-alive connections close too.
+    pub fn from_listener_with_timeout<L: Into<Listener>>(
+        listener: L,
+        ssl_config: Option<SslConfig>,
+        io_timeout: Option<Duration>,
+    ) -> Result<Server, Box<dyn Error + Send + Sync + 'static>> {
         let listener = listener.into();
         // building the "close" variable
         let close_trigger = Arc::new(AtomicBool::new(false));
@@ -295,7 +317,11 @@ impl Server {
                 let new_client = match server.accept() {
                     Ok((sock, _)) => {
                         use util::RefinedTcpStream;
-                        let (read_closable, write_closable) = match ssl {
+                        if let Err(e) = sock.set_timeouts(io_timeout) {
+                            log::warn!("Error setting the timeouts of a new client: {}", e);
+                            continue;
+                        }
+                        let streams = match ssl {
                             None => RefinedTcpStream::new(sock),
                             #[cfg(any(feature = "ssl-openssl", feature = "ssl-rustls"))]
                             Some(ref ssl) => {
@@ -311,8 +337,19 @@ impl Server {
                             #[cfg(not(any(feature = "ssl-openssl", feature = "ssl-rustls")))]
                             Some(ref _ssl) => unreachable!(),
                         };
+                        // ReleaseGate patch: a failed duplication of the socket drops this
+                        // connection instead of panicking the accept thread.
+                        let (read_closable, write_closable) = match streams {
+                            Ok(streams) => streams,
+                            Err(e) => {
+                                log::warn!("Error duplicating the socket of a new client: {}", e);
+                                thread::sleep(ACCEPT_RETRY_DELAY);
+                                continue;
+                            }
+                        };
 
-                        Ok(ClientConnection::new(write_closable, read_closable))
+                        Ok(ClientConnection::new(write_closable, read_closable)
+                            .with_head_timeout(io_timeout))
                     }
                     Err(e) => Err(e),
                 };
@@ -339,6 +376,14 @@ impl Server {
                         }));
                     }
 
+                    // ReleaseGate patch: only an error of the listener itself ends the accept
+                    // loop. Running out of file descriptors or memory, or a connection reset
+                    // before it was accepted, affects one connection at a time, so the loop
+                    // waits briefly (to not spin while descriptors stay exhausted) and goes on.
+                    Err(e) if !listener_broken(&e) => {
+                        log::warn!("Error accepting new client, retrying: {}", e);
+                        thread::sleep(ACCEPT_RETRY_DELAY);
+                    }
                     Err(e) => {
                         log::error!("Error accepting new client: {}", e);
                         inside_messages.push(e.into());
