@@ -12,7 +12,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use runtime::ledger::{EntryKind, Ledger, NewEntry};
+use runtime::ledger::{hash, EntryKind, EntryQuery, Ledger, NewEntry};
+use rusqlite::types::ValueRef;
+use rusqlite::{Connection, OpenFlags};
 
 /// Ledger sizes that the verification bench walks. One ledger grows through these sizes.
 const VERIFY_ENTRIES: [u64; 2] = [20_000, 100_000];
@@ -112,6 +114,90 @@ fn verification(criterion: &mut Criterion) {
         });
     }
     group.finish();
+    floor(criterion, &dir.path().join("verify.db"), appended);
+}
+
+/// Measures, each alone on one thread, the two costs of every verified entry: reading its row
+/// from SQLite, and SHA-256 over the bytes that `entry_hash` and `repo_entry_hash` cover. A walk
+/// on N cores cannot verify more than N / (read + hash) entries per second.
+fn floor(criterion: &mut Criterion, path: &std::path::Path, entries: u64) {
+    let mut group = criterion.benchmark_group("ledger verify floor");
+    group.sample_size(10).measurement_time(Duration::from_secs(10));
+    group.throughput(Throughput::Elements(entries));
+    group.bench_function(BenchmarkId::new("read rows, one thread", entries), |bencher| {
+        bencher.iter(|| black_box(read_rows(path)))
+    });
+    let hashed = hashed_bytes(path);
+    assert_eq!(hashed.len() as u64, entries);
+    group.bench_function(BenchmarkId::new("SHA-256 only, one thread", entries), |bencher| {
+        bencher.iter(|| {
+            for entry in &hashed {
+                let digest = hash::entry_digest(&entry.prev_hash, &entry.header, &entry.payload);
+                black_box(hash::repo_digest(&entry.repo_prev_hash, &hash::to_hex(&digest)));
+            }
+        })
+    });
+    group.finish();
+}
+
+const SELECT_ENTRIES: &str = "SELECT seq, kind, decision_id, override_id, repo, issue_key, recorded_at, payload, \
+     prev_hash, entry_hash, repo_seq, repo_prev_hash, repo_entry_hash FROM ledger_entries ORDER BY seq";
+
+/// Reads every column of every entry the way a walk does, borrowing each value, and returns the
+/// total length so that nothing is optimized away.
+fn read_rows(path: &std::path::Path) -> usize {
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        .expect("read connection");
+    let mut statement = conn.prepare(SELECT_ENTRIES).expect("statement");
+    let mut rows = statement.query([]).expect("query");
+    let mut total = 0;
+    while let Some(row) = rows.next().expect("row") {
+        for index in 0..13 {
+            total += match row.get_ref(index).expect("column") {
+                ValueRef::Text(bytes) | ValueRef::Blob(bytes) => bytes.len(),
+                ValueRef::Integer(value) => value as usize,
+                _ => 0,
+            };
+        }
+    }
+    total
+}
+
+/// The bytes that one entry's two digests cover.
+struct HashedBytes {
+    prev_hash: Vec<u8>,
+    header: Vec<u8>,
+    payload: Vec<u8>,
+    repo_prev_hash: Vec<u8>,
+}
+
+fn hashed_bytes(path: &std::path::Path) -> Vec<HashedBytes> {
+    let ledger = Ledger::open_read_only(path).expect("ledger opens");
+    let entries = ledger.entries(&EntryQuery::default()).expect("entries");
+    entries
+        .iter()
+        .map(|entry| {
+            let mut header = Vec::new();
+            hash::write_header(
+                &mut header,
+                &hash::Header {
+                    seq: entry.seq,
+                    kind: entry.kind.as_str(),
+                    decision_id: &entry.decision_id,
+                    override_id: entry.override_id.as_deref(),
+                    repo: entry.repo.as_deref(),
+                    issue_key: entry.issue_key.as_deref(),
+                    recorded_at: &entry.recorded_at,
+                },
+            );
+            HashedBytes {
+                prev_hash: entry.prev_hash.clone().into_bytes(),
+                header,
+                payload: entry.payload.clone().into_bytes(),
+                repo_prev_hash: entry.repo_prev_hash.clone().unwrap_or_default().into_bytes(),
+            }
+        })
+        .collect()
 }
 
 criterion_group!(benches, appends, verification);
