@@ -219,19 +219,26 @@ fn empty_api_token_is_rejected() {
 
 #[test]
 fn workers_outside_range_are_rejected() {
+    assert_serve_rejects("--workers", &["0", "1025", "many"]);
+}
+
+/// Runs `serve` with each of `values` for `flag` and checks for exit 2, a message naming the
+/// flag, and no ledger file.
+fn assert_serve_rejects(flag: &str, values: &[&str]) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("ledger.db");
-    for workers in ["0", "1025", "many"] {
+    for value in values {
         let output = Command::new(BIN)
-            .args(["serve", "--addr", "127.0.0.1:0", "--workers", workers, "--policies"])
+            .args(["serve", "--addr", "127.0.0.1:0", flag, value, "--policies"])
             .arg(repo_path("policies"))
             .arg("--db")
             .arg(&db)
+            .env_remove("RELEASEGATE_IO_TIMEOUT")
             .output()
             .unwrap();
-        assert_eq!(output.status.code(), Some(2), "--workers {workers}");
+        assert_eq!(output.status.code(), Some(2), "{flag} {value}");
         let stderr = String::from_utf8_lossy(&output.stderr);
-        assert!(stderr.contains("--workers"), "--workers {workers}: {stderr}");
+        assert!(stderr.contains(flag), "{flag} {value}: {stderr}");
     }
     assert!(!db.exists(), "a rejected serve created the ledger");
 }
@@ -275,20 +282,5 @@ fn descriptor_exhaustion_keeps_accepting() {
 
 #[test]
 fn io_timeout_outside_range_is_rejected() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("ledger.db");
-    for seconds in ["0", "3601", "soon"] {
-        let output = Command::new(BIN)
-            .args(["serve", "--addr", "127.0.0.1:0", "--io-timeout", seconds, "--policies"])
-            .arg(repo_path("policies"))
-            .arg("--db")
-            .arg(&db)
-            .env_remove("RELEASEGATE_IO_TIMEOUT")
-            .output()
-            .unwrap();
-        assert_eq!(output.status.code(), Some(2), "--io-timeout {seconds}");
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert!(stderr.contains("--io-timeout"), "--io-timeout {seconds}: {stderr}");
-    }
-    assert!(!db.exists(), "a rejected serve created the ledger");
+    assert_serve_rejects("--io-timeout", &["0", "3601", "soon"]);
 }

@@ -129,19 +129,20 @@ mod tests {
     }
 
     #[test]
-    fn whole_float_ids_lose_the_fraction() {
-        let body = r#"{"issue":{"key":"PAY-1"},"transition":{"id":31.0,"from":{"id":10021.0},"to":{"id":1e4}}}"#;
-        let parsed = request(body).map_err(|e| e.message);
-        let parsed = parsed.as_ref().map(|r| (r.source_status.as_str(), r.target_status.as_str(), r.transition_id.as_str()));
-        assert_eq!(parsed, Ok(("10021", "10000", "31")));
-    }
-
-    #[test]
-    fn other_numbers_keep_their_text() {
-        let body = r#"{"issue":{"key":"PAY-1"},"transition":{"from":{"id":10021.5},"to":{"id":-0.0},"id":1e300}}"#;
-        let parsed = request(body).map_err(|e| e.message);
-        let parsed = parsed.as_ref().map(|r| (r.source_status.as_str(), r.target_status.as_str(), r.transition_id.as_str()));
-        assert_eq!(parsed, Ok(("10021.5", "0", "1e+300")));
+    fn numeric_ids_become_text() {
+        // (transition.id, from.id, to.id) as JSON, then the expected (source, target, transition id).
+        let cases = [
+            ("31.0", "10021.0", "1e4", ("10021", "10000", "31")),
+            ("1e300", "10021.5", "-0.0", ("10021.5", "0", "1e+300")),
+        ];
+        for (transition, from, to, expected) in cases {
+            let body = format!(
+                r#"{{"issue":{{"key":"PAY-1"}},"transition":{{"id":{transition},"from":{{"id":{from}}},"to":{{"id":{to}}}}}}}"#
+            );
+            let parsed = request(&body).map_err(|e| e.message);
+            let parsed = parsed.as_ref().map(|r| (r.source_status.as_str(), r.target_status.as_str(), r.transition_id.as_str()));
+            assert_eq!(parsed, Ok(expected), "{body}");
+        }
     }
 
     #[test]
