@@ -167,3 +167,41 @@ pub fn response_from_payload(payload: &Value) -> Value {
         "mode": field("mode"),
     })
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::request::parse_transition_request;
+
+    /// The canonical seed of the request below: keys sorted at every level, absent request fields
+    /// written as null, the snapshot as given (unset signals as null).
+    const SEED: &str = concat!(
+        r#"{"bundle_hash":"abababababababababababababababababababababababababababababababab","#,
+        r#""input_snapshot":{"approvals.count":1,"risk.level":"HIGH","time.hour":null},"#,
+        r#""mode":"permissive","request":{"actor_account_id":"5b10ac8d82e05b22cc7d4ef5","#,
+        r#""actor_email":null,"context_overrides":{"override":false,"override_expires_at":null,"#,
+        r#""override_reason":null,"pr_number":null,"ref":null,"repo":null},"environment":"PRODUCTION","#,
+        r#""issue_key":"PAY-1842","issue_type":null,"project_key":"PAY","releasegate_risk":null,"#,
+        r#""signals":{"approvals":{"count":1}},"source_status":"Ready for Release","#,
+        r#""target_status":"Done","transition_id":"31","transition_name":"Release"}}"#,
+    );
+
+    #[test]
+    fn decision_id_bytes_are_pinned() {
+        let body = br#"{"issue_key":"PAY-1842","transition_id":"31","transition_name":"Release",
+            "source_status":"Ready for Release","target_status":"Done",
+            "actor_account_id":"5b10ac8d82e05b22cc7d4ef5","environment":"PRODUCTION",
+            "signals":{"approvals":{"count":1}}}"#;
+        let request = parse_transition_request(body).unwrap();
+        let mut snapshot = Snapshot::new();
+        snapshot.insert("approvals.count".to_string(), json!(1));
+        snapshot.insert("risk.level".to_string(), json!("HIGH"));
+        snapshot.insert("time.hour".to_string(), Value::Null);
+
+        let id = decision_id(&"ab".repeat(32), Mode::Permissive, &request, &snapshot);
+        assert_eq!(id, sha256_hex(SEED.as_bytes()));
+        // The same value from Python: hashlib.sha256(SEED.encode()).hexdigest().
+        assert_eq!(id, "17eeb6f92c343e2997e97cffbc66a7ff9d75e6b00b93da1acb93b4a1ab3df635");
+    }
+}
