@@ -138,14 +138,15 @@ fn dripped_body_times_out() {
     let host = server.base.trim_start_matches("http://").to_string();
     let mut stream = send_check_head(&host, 5_000);
     // One byte every 100 ms keeps each read under the timeout. The whole body would take 500 s.
-    let drip = drip_into(&stream, b" ");
+    let drip = drip_into(&stream, b" ", Duration::from_millis(100));
     assert_eq!(status_line(&mut stream), "HTTP/1.1 408 Request Timeout");
     drip.stop();
     let mut fresh = open(&host);
     assert_eq!(healthz(&mut fresh, &host).as_deref(), Ok("HTTP/1.1 200 OK"));
 }
 
-/// A thread that writes `byte` to a stream every 100 ms until it is stopped or the write fails.
+/// A thread that writes `byte` to a stream every `interval` until it is stopped or the write
+/// fails.
 struct Drip {
     stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
     thread: std::thread::JoinHandle<()>,
@@ -158,13 +159,13 @@ impl Drip {
     }
 }
 
-fn drip_into(stream: &TcpStream, byte: &'static [u8]) -> Drip {
+fn drip_into(stream: &TcpStream, byte: &'static [u8], interval: Duration) -> Drip {
     let mut writer = stream.try_clone().unwrap();
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let stopped = std::sync::Arc::clone(&stop);
     let thread = std::thread::spawn(move || {
         while !stopped.load(std::sync::atomic::Ordering::SeqCst) {
-            std::thread::sleep(Duration::from_millis(100));
+            std::thread::sleep(interval);
             if writer.write_all(byte).is_err() {
                 break;
             }
@@ -179,8 +180,13 @@ fn dripped_head_times_out() {
     let host = server.base.trim_start_matches("http://").to_string();
     let mut stream = open(&host);
     stream.write_all(b"GET /healthz HTTP/1.1\r\nX-Slow: ").unwrap();
-    let drip = drip_into(&stream, b"a");
+    // One byte every 400 ms keeps each read under the one-second timeout.
+    let drip = drip_into(&stream, b"a", Duration::from_millis(400));
+    let started = std::time::Instant::now();
     assert_eq!(status_line(&mut stream), "HTTP/1.1 408 Request Timeout");
+    // The head's deadline is one second after its first byte. The bound leaves room for a loaded
+    // machine.
+    assert!(started.elapsed() < Duration::from_secs(5), "408 after {:?}", started.elapsed());
     drip.stop();
 }
 
@@ -231,4 +237,149 @@ fn stalled_small_body_closes() {
     assert_eq!(stalled.read_to_end(&mut rest).unwrap(), 0);
     let mut fresh = open(&host);
     assert_eq!(healthz(&mut fresh, &host).as_deref(), Ok("HTTP/1.1 200 OK"));
+}
+
+/// Reads a whole reply head (status line and headers) and returns its lines.
+fn reply_head(reader: &mut BufReader<&mut TcpStream>) -> Vec<String> {
+    let mut lines = Vec::new();
+    loop {
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        if line.trim().is_empty() {
+            return lines;
+        }
+        lines.push(line.trim().to_string());
+    }
+}
+
+/// Sends `request`, reads one reply, and returns its head and whether the server then closed the
+/// connection without sending anything more.
+fn send_raw(host: &str, request: &[u8]) -> (Vec<String>, bool) {
+    let mut stream = open(host);
+    // The server may close before it has read everything, which fails the write.
+    let _ = stream.write_all(request);
+    let mut reader = BufReader::new(&mut stream);
+    let head = reply_head(&mut reader);
+    let length = head
+        .iter()
+        .find_map(|line| line.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap()))
+        .unwrap_or(0);
+    let mut body = vec![0u8; length];
+    reader.read_exact(&mut body).unwrap();
+    let mut rest = Vec::new();
+    let closed = matches!(reader.read_to_end(&mut rest), Ok(0));
+    (head, closed)
+}
+
+#[test]
+fn newer_http_version_gets_505() {
+    let server = short_timeout_server();
+    let host = server.base.trim_start_matches("http://").to_string();
+    for version in ["HTTP/2.0", "HTTP/3.0"] {
+        let (head, closed) = send_raw(&host, format!("GET /healthz {version}\r\nHost: {host}\r\n\r\n").as_bytes());
+        assert_eq!(head.first().map(String::as_str), Some("HTTP/1.1 505 HTTP Version Not Supported"), "{version}");
+        assert!(closed, "{version}: the connection stayed open");
+    }
+}
+
+#[test]
+fn unread_body_is_not_a_request() {
+    let server = token_server();
+    let host = server.base.trim_start_matches("http://").to_string();
+    let inner = format!("GET /healthz HTTP/1.1\r\nHost: {host}\r\n\r\n");
+    let body = format!("{inner}{}", "x".repeat(2_000 - inner.len()));
+    let request = format!(
+        "POST /audit/ledger/verify HTTP/1.1\r\nHost: {host}\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    let (head, closed) = send_raw(&host, request.as_bytes());
+    assert_eq!(head.first().map(String::as_str), Some("HTTP/1.1 401 Unauthorized"));
+    assert!(head.iter().any(|line| line.eq_ignore_ascii_case("connection: close")), "{head:?}");
+    assert!(closed, "the body was answered as a request");
+}
+
+#[test]
+fn oversized_body_is_not_a_request() {
+    let server = start(Options { workers: Some(2), max_body_bytes: Some(2048), ..Options::default() });
+    let host = server.base.trim_start_matches("http://").to_string();
+    let inner = format!("GET /healthz HTTP/1.1\r\nHost: {host}\r\n\r\n");
+    let body = format!("{inner}{}", "x".repeat(4_000 - inner.len()));
+    let request = format!(
+        "POST /integrations/jira/transition/check HTTP/1.1\r\nHost: {host}\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    let (head, closed) = send_raw(&host, request.as_bytes());
+    assert_eq!(head.first().map(String::as_str), Some("HTTP/1.1 413 Payload Too Large"));
+    assert!(closed, "the body was answered as a request");
+}
+
+#[test]
+fn ambiguous_framing_rejected() {
+    let server = short_timeout_server();
+    let host = server.base.trim_start_matches("http://").to_string();
+    let smuggled = format!("GET /healthz HTTP/1.1\r\nHost: {host}\r\n\r\n");
+    let cases = [
+        ("Content-Length: -1\r\n", "HTTP/1.1 400 Bad Request"),
+        ("Content-Length: +5\r\n", "HTTP/1.1 400 Bad Request"),
+        ("Content-Length: 99999999999999999999999\r\n", "HTTP/1.1 400 Bad Request"),
+        ("Content-Length: 0\r\nContent-Length: 40\r\n", "HTTP/1.1 400 Bad Request"),
+        ("Content-Length: 40\r\nTransfer-Encoding: chunked\r\n", "HTTP/1.1 400 Bad Request"),
+        ("Transfer-Encoding: gzip, chunked\r\n", "HTTP/1.1 501 Not Implemented"),
+    ];
+    for (headers, expected) in cases {
+        let request = format!("POST /integrations/jira/transition/check HTTP/1.1\r\nHost: {host}\r\n{headers}\r\n{smuggled}");
+        let (head, closed) = send_raw(&host, request.as_bytes());
+        assert_eq!(head.first().map(String::as_str), Some(expected), "{headers:?}");
+        assert!(closed, "{headers:?}: the connection stayed open");
+    }
+}
+
+#[test]
+fn stalled_head_times_out() {
+    let server = short_timeout_server();
+    let host = server.base.trim_start_matches("http://").to_string();
+    let mut stream = open(&host);
+    stream.write_all(format!("GET /healthz HTTP/1.1\r\nHost: {host}\r\n").as_bytes()).unwrap();
+    assert_eq!(status_line(&mut stream), "HTTP/1.1 408 Request Timeout");
+}
+
+#[test]
+fn head_line_limit_is_exact() {
+    let server = short_timeout_server();
+    let host = server.base.trim_start_matches("http://").to_string();
+    // "GET /" and " HTTP/1.1" take 14 bytes of the line.
+    let line = |length: usize| format!("GET /{} HTTP/1.1\r\nHost: {host}\r\n\r\n", "a".repeat(length - 14));
+    let (head, _) = send_raw(&host, line(8_192).as_bytes());
+    assert_eq!(head.first().map(String::as_str), Some("HTTP/1.1 404 Not Found"));
+    let mut stream = open(&host);
+    let _ = stream.write_all(line(8_193).as_bytes());
+    let mut rest = Vec::new();
+    let read = stream.read_to_end(&mut rest);
+    assert!(rest.is_empty(), "a reply to an 8,193-byte line: {:?}", String::from_utf8_lossy(&rest));
+    assert!(read.is_ok() || read.as_ref().is_err_and(|e| e.kind() == std::io::ErrorKind::ConnectionReset), "{read:?}");
+}
+
+#[test]
+fn oversized_expect_continue_gets_413() {
+    let server = short_timeout_server();
+    let host = server.base.trim_start_matches("http://").to_string();
+    let request = format!(
+        "POST /integrations/jira/transition/check HTTP/1.1\r\nHost: {host}\r\nContent-Length: 5000000\r\nExpect: 100-continue\r\n\r\n"
+    );
+    let (head, closed) = send_raw(&host, request.as_bytes());
+    assert_eq!(head.first().map(String::as_str), Some("HTTP/1.1 413 Payload Too Large"));
+    assert!(closed, "the connection stayed open for the body");
+}
+
+#[test]
+fn head_is_get_without_body() {
+    let server = short_timeout_server();
+    let host = server.base.trim_start_matches("http://").to_string();
+    let mut stream = open(&host);
+    let request = format!("HEAD /healthz HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply).unwrap();
+    assert!(reply.starts_with("HTTP/1.1 200 OK\r\n"), "{reply}");
+    assert!(reply.ends_with("\r\n\r\n"), "a body after the head: {reply}");
 }

@@ -232,7 +232,14 @@ fn prepare(
     let limit = shared.config.max_body_bytes;
     let declared_length = request.body_length();
     let timeout = shared.config.io_timeout;
-    match read_body(request.as_reader(), declared_length, limit, timeout) {
+    // A body declared too large is rejected before `as_reader`, which would first invite the
+    // client to send it (`100 Continue`).
+    let read = if declared_length.is_some_and(|length| length > limit) {
+        Err(BodyError::TooLarge { limit })
+    } else {
+        read_body(request.as_reader(), declared_length, limit, timeout)
+    };
+    match read {
         Ok(body) => Ok(body),
         Err(BodyError::TooLarge { limit }) => {
             tracing::warn!(path, limit, "request body over the size limit rejected");

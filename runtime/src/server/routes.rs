@@ -33,7 +33,12 @@ pub struct RouteConfig {
 /// Dispatches one request.
 pub fn route(service: &Service, config: &RouteConfig, incoming: &Incoming<'_>) -> Reply {
     let path = incoming.path.trim_end_matches('/');
-    match (incoming.method, path) {
+    // HEAD is GET without the body, which tiny_http leaves out of the reply.
+    let method = match incoming.method {
+        "HEAD" => "GET",
+        other => other,
+    };
+    match (method, path) {
         ("GET", "/healthz") => healthz(service),
         ("POST", "/integrations/jira/transition/check") => transition_check(service, incoming),
         ("POST", "/integrations/jira/forge/validate") => forge_validate(service, incoming),

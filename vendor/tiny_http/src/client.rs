@@ -6,6 +6,8 @@ use std::io::{BufReader, BufWriter, ErrorKind, Read};
 
 use std::net::SocketAddr;
 use std::str::FromStr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::common::{HTTPVersion, Method};
@@ -40,6 +42,9 @@ pub struct ClientConnection {
     // deadline of the head being read
     head_timeout: Option<Duration>,
     head_deadline: Option<Instant>,
+
+    // ReleaseGate patch: whether the body of the previous request was read to its end
+    previous_body_finished: Option<Arc<AtomicBool>>,
 }
 
 /// Longest request line or header line accepted (ReleaseGate patch). A longer line ends the
@@ -49,9 +54,6 @@ const MAX_HEAD_LINE: usize = 8192;
 /// Most header lines accepted in one request (ReleaseGate patch). More get a 400.
 const MAX_HEADERS: usize = 100;
 
-/// Bytes of a head read between two checks of the head deadline (ReleaseGate patch). Reading
-/// the clock for every byte would cost more than parsing it.
-const DEADLINE_CHECK_BYTES: usize = 16;
 
 /// Error that can happen when reading a request.
 #[derive(Debug)]
@@ -61,6 +63,8 @@ enum ReadError {
     /// the client sent an unrecognized `Expect` header
     ExpectationFailed(HTTPVersion),
     ReadIoError(IoError),
+    /// ReleaseGate patch: a `Transfer-Encoding` other than `chunked`.
+    NotImplemented(HTTPVersion),
 }
 
 impl ClientConnection {
@@ -84,6 +88,7 @@ impl ClientConnection {
             secure,
             head_timeout: None,
             head_deadline: None,
+            previous_body_finished: None,
         }
     }
 
@@ -98,6 +103,12 @@ impl ClientConnection {
     /// first byte of a head (ReleaseGate patch).
     fn check_head_deadline(&mut self) -> IoResult<()> {
         let now = Instant::now();
+        if self.head_deadline.is_none() && self.previous_body_unread() {
+            return Err(IoError::new(
+                ErrorKind::ConnectionAborted,
+                "the previous request's body was not read",
+            ));
+        }
         match (self.head_deadline, self.head_timeout) {
             (Some(deadline), _) if now > deadline => Err(IoError::new(
                 ErrorKind::TimedOut,
@@ -116,6 +127,14 @@ impl ClientConnection {
         self.secure
     }
 
+    /// Returns true when the previous request's body was left unread, so the next bytes are the
+    /// rest of that body and not a request (ReleaseGate patch).
+    fn previous_body_unread(&self) -> bool {
+        self.previous_body_finished
+            .as_ref()
+            .is_some_and(|finished| !finished.load(Ordering::SeqCst))
+    }
+
     /// Reads the next line from self.next_header_source.
     ///
     /// Reads until `CRLF` is reached. The next read will start
@@ -128,17 +147,20 @@ impl ClientConnection {
             let byte = self.next_header_source.by_ref().bytes().next();
 
             let byte = match byte {
-                Some(b) => b?,
+                Some(Ok(b)) => b,
+                // ReleaseGate patch: a read that timed out inside a head is a request timeout
+                // (408). Before the first byte of a head it only ends an idle connection.
+                Some(Err(e))
+                    if e.kind() == ErrorKind::WouldBlock && self.head_deadline.is_some() =>
+                {
+                    return Err(IoError::new(ErrorKind::TimedOut, e));
+                }
+                Some(Err(e)) => return Err(e),
                 None => return Err(IoError::new(ErrorKind::ConnectionAborted, "Unexpected EOF")),
             };
 
-            // ReleaseGate patch: bound the line and the time that the head takes.
-            if buf.len() % DEADLINE_CHECK_BYTES == 0 || byte == b'\n' {
-                self.check_head_deadline()?;
-            }
-            if buf.len() >= MAX_HEAD_LINE {
-                return Err(IoError::new(ErrorKind::InvalidData, "request head line too long"));
-            }
+            // ReleaseGate patch: bound the time that the head takes and the length of a line.
+            self.check_head_deadline()?;
 
             if byte == b'\n' && prev_byte_was_cr {
                 buf.pop(); // removing the '\r'
@@ -149,6 +171,10 @@ impl ClientConnection {
             prev_byte_was_cr = byte == b'\r';
 
             buf.push(byte);
+            // A line may have MAX_HEAD_LINE bytes, plus the '\r' that precedes its '\n'.
+            if buf.len() > MAX_HEAD_LINE + usize::from(prev_byte_was_cr) {
+                return Err(IoError::new(ErrorKind::InvalidData, "request head line too long"));
+            }
         }
     }
 
@@ -213,6 +239,10 @@ impl ClientConnection {
             use crate::request;
             match e {
                 request::RequestCreationError::CreationIoError(e) => ReadError::ReadIoError(e),
+                request::RequestCreationError::BadFraming => ReadError::WrongHeader(version),
+                request::RequestCreationError::UnsupportedTransferEncoding => {
+                    ReadError::NotImplemented(version)
+                }
                 request::RequestCreationError::ExpectationFailed => {
                     ReadError::ExpectationFailed(version)
                 }
@@ -268,6 +298,15 @@ impl Iterator for ClientConnection {
                     return None; // closing the connection
                 }
 
+                // ReleaseGate patch: 501 for a transfer coding that is not understood (RFC 9112,
+                // section 6.1), then close, because the body's end is unknown.
+                Err(ReadError::NotImplemented(ver)) => {
+                    let writer = self.sink.next().unwrap();
+                    let response = Response::new_empty(StatusCode(501));
+                    response.raw_print(writer, ver, &[], false, None).ok();
+                    return None;
+                }
+
                 Err(ReadError::ExpectationFailed(ver)) => {
                     let writer = self.sink.next().unwrap();
                     let response = Response::new_empty(StatusCode(417));
@@ -281,16 +320,17 @@ impl Iterator for ClientConnection {
             };
 
             // checking HTTP version
+            // ReleaseGate patch: the published version wrote this reply through a new writer
+            // while `rq` still held the previous one, and the new writer waits for the previous
+            // one to be dropped, so the thread and its connection hung for good. The reply now
+            // goes through `rq` itself, and the connection closes.
             if *rq.http_version() > (1, 1) {
-                let writer = self.sink.next().unwrap();
                 let response = Response::from_string(
                     "This server only supports HTTP versions 1.0 and 1.1".to_owned(),
                 )
                 .with_status_code(StatusCode(505));
-                response
-                    .raw_print(writer, HTTPVersion(1, 1), &[], false, None)
-                    .ok();
-                continue;
+                rq.respond_as_http11(response).ok();
+                return None;
             }
 
             // updating the status of the connection
@@ -315,6 +355,7 @@ impl Iterator for ClientConnection {
             };
 
             // returning the request
+            self.previous_body_finished = Some(rq.body_finished());
             return Some(rq);
         }
     }

@@ -5,9 +5,12 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::str::FromStr;
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
+use std::sync::Arc;
 
 use crate::util::{EqualReader, FusedReader};
+use ascii::AsciiString;
 use crate::{HTTPVersion, Header, Method, Response, StatusCode};
 use chunked_transfer::Decoder;
 
@@ -74,6 +77,27 @@ pub struct Request {
 
     // If Some, a message must be sent after responding
     notify_when_responded: Option<Sender<()>>,
+
+    // ReleaseGate patch: true once the body has been read from the connection to its end
+    body_finished: Arc<AtomicBool>,
+}
+
+/// A body reader that records when it has read its body to the end (ReleaseGate patch). A body
+/// left unread is still on the connection, so the connection must close after the response:
+/// reading on would take the rest of the body for the next request.
+struct TrackedReader<R> {
+    inner: R,
+    finished: Arc<AtomicBool>,
+}
+
+impl<R: Read> Read for TrackedReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let read = self.inner.read(buf)?;
+        if read == 0 && !buf.is_empty() {
+            self.finished.store(true, Ordering::SeqCst);
+        }
+        Ok(read)
+    }
 }
 
 struct NotifyOnDrop<R> {
@@ -108,6 +132,13 @@ pub enum RequestCreationError {
 
     /// Error while reading data from the socket during the creation of the `Request`.
     CreationIoError(IoError),
+
+    /// ReleaseGate patch: the body's length cannot be known for sure: a `Content-Length` that is
+    /// not a decimal number, two different ones, or one next to a `Transfer-Encoding`.
+    BadFraming,
+
+    /// ReleaseGate patch: a `Transfer-Encoding` other than `chunked`.
+    UnsupportedTransferEncoding,
 }
 
 impl From<IoError> for RequestCreationError {
@@ -146,17 +177,9 @@ where
         .find(|h: &&Header| h.field.equiv("Transfer-Encoding"))
         .map(|h| h.value.clone());
 
-    // finding the content-length header
-    let content_length = if transfer_encoding.is_some() {
-        // if transfer-encoding is specified, the Content-Length
-        // header must be ignored (RFC2616 #4.4)
-        None
-    } else {
-        headers
-            .iter()
-            .find(|h: &&Header| h.field.equiv("Content-Length"))
-            .and_then(|h| FromStr::from_str(h.value.as_str()).ok())
-    };
+    // ReleaseGate patch: the published version ignored a `Content-Length` it could not parse
+    // and kept the first of several, so the body was then read as the next request.
+    let content_length = framed_length(&headers, transfer_encoding.as_ref())?;
 
     // true if the client sent a `Expect: 100-continue` header
     let expects_continue = {
@@ -181,6 +204,17 @@ where
             Some(v) if v.to_ascii_lowercase().contains("upgrade") => true,
             _ => false,
         }
+    };
+
+    // ReleaseGate patch: bodies read from the connection by a worker are tracked, and a body
+    // that is empty or read here in full is finished from the start.
+    let body_finished = Arc::new(AtomicBool::new(true));
+    let track = |reader: Box<dyn Read + Send + 'static>| {
+        body_finished.store(false, Ordering::SeqCst);
+        Box::new(TrackedReader {
+            inner: reader,
+            finished: Arc::clone(&body_finished),
+        }) as Box<dyn Read + Send + 'static>
     };
 
     // we wrap `source_data` around a reading whose nature depends on the transfer-encoding and
@@ -213,12 +247,12 @@ where
             Box::new(Cursor::new(buffer)) as Box<dyn Read + Send + 'static>
         } else {
             let (data_reader, _) = EqualReader::new(source_data, content_length); // TODO:
-            Box::new(FusedReader::new(data_reader)) as Box<dyn Read + Send + 'static>
+            track(Box::new(FusedReader::new(data_reader)))
         }
     } else if transfer_encoding.is_some() {
         // if a transfer-encoding was specified, then "chunked" is ALWAYS applied
         // over the message (RFC2616 #3.6)
-        Box::new(FusedReader::new(Decoder::new(source_data))) as Box<dyn Read + Send + 'static>
+        track(Box::new(FusedReader::new(Decoder::new(source_data))))
     } else {
         // if we have neither a Content-Length nor a Transfer-Encoding,
         // assuming that we have no data
@@ -238,10 +272,60 @@ where
         body_length: content_length,
         must_send_continue: expects_continue,
         notify_when_responded: None,
+        body_finished,
     })
 }
 
+/// Returns the body length that the `Content-Length` headers give, or `None` without one
+/// (ReleaseGate patch). Fails when the framing is ambiguous (RFC 9112, section 6.3): a
+/// `Content-Length` that is not a decimal number that fits, two that differ, one next to a
+/// `Transfer-Encoding`, or a `Transfer-Encoding` other than `chunked`.
+fn framed_length(
+    headers: &[Header],
+    transfer_encoding: Option<&AsciiString>,
+) -> Result<Option<usize>, RequestCreationError> {
+    let lengths: Vec<&str> = headers
+        .iter()
+        .filter(|h| h.field.equiv("Content-Length"))
+        .map(|h| h.value.as_str().trim())
+        .collect();
+    if let Some(coding) = transfer_encoding {
+        if !coding.as_str().trim().eq_ignore_ascii_case("chunked") {
+            return Err(RequestCreationError::UnsupportedTransferEncoding);
+        }
+        if !lengths.is_empty() {
+            return Err(RequestCreationError::BadFraming);
+        }
+        return Ok(None);
+    }
+    let Some(first) = lengths.first() else {
+        return Ok(None);
+    };
+    if lengths.iter().any(|length| length != first) {
+        return Err(RequestCreationError::BadFraming);
+    }
+    if first.is_empty() || !first.bytes().all(|byte| byte.is_ascii_digit()) {
+        return Err(RequestCreationError::BadFraming);
+    }
+    usize::from_str(first)
+        .map(Some)
+        .map_err(|_| RequestCreationError::BadFraming)
+}
+
 impl Request {
+    /// Returns the flag that becomes true once the body has been read to its end (ReleaseGate
+    /// patch).
+    pub(crate) fn body_finished(&self) -> Arc<AtomicBool> {
+        Arc::clone(&self.body_finished)
+    }
+
+    /// Answers with `response` as HTTP/1.1, whatever version the request named (ReleaseGate
+    /// patch).
+    pub(crate) fn respond_as_http11<R: Read>(mut self, response: Response<R>) -> Result<(), IoError> {
+        self.http_version = HTTPVersion(1, 1);
+        self.respond(response)
+    }
+
     /// Returns true if the request was made through HTTPS.
     #[inline]
     pub fn secure(&self) -> bool {
@@ -440,10 +524,15 @@ impl Request {
         res
     }
 
-    fn respond_impl<R>(&mut self, response: Response<R>) -> Result<(), IoError>
+    fn respond_impl<R>(&mut self, mut response: Response<R>) -> Result<(), IoError>
     where
         R: Read,
     {
+        // ReleaseGate patch: tell the client that the connection closes when its body was not
+        // read to the end (the connection does close, see `ClientConnection`).
+        if !self.body_finished.load(Ordering::SeqCst) {
+            response.add_connection_close();
+        }
         let mut writer = self.extract_writer_impl();
 
         let do_not_send_body = self.method == Method::Head;

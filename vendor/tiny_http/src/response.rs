@@ -248,6 +248,12 @@ where
 
     /// Adds a header to the list.
     /// Does all the checks.
+    /// Adds `Connection: close`, which `add_header` leaves out (ReleaseGate patch).
+    pub(crate) fn add_connection_close(&mut self) {
+        self.headers
+            .push(Header::from_bytes(&b"Connection"[..], &b"close"[..]).unwrap());
+    }
+
     pub fn add_header<H>(&mut self, header: H)
     where
         H: Into<Header>,
