@@ -16,3 +16,4 @@ pub mod sources;
 pub mod schema;
 pub mod span;
 pub mod suggest;
+mod yaml_tree;

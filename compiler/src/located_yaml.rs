@@ -1,18 +1,16 @@
 //! YAML values with byte spans, for the signal schema, the transition map and the role map.
 //!
-//! serde_yaml parses the text and decides every value. Its values carry no positions, so a
-//! line-based outline of the block structure locates each key, value and list item afterwards.
-//!
-//! NOTE: spans come from that scan, not from the YAML parser. Block mappings, block sequences and
-//! one-line flow collections are located exactly. A value the scan cannot find (for example in an
-//! unusual multi-line layout) gets the span of its nearest located parent.
+//! The text is parsed by `crate::yaml_tree`, the saphyr-based parser that also reads policy
+//! files, so every key, value and list item has the exact span of its text. Scalars are typed
+//! as serde_yaml 0.9 types them (`located_yaml/scalar.rs` lists the rules), and each alias is
+//! replaced by a copy of the node that its anchor names.
 
-mod outline;
+mod convert;
 pub mod read;
-
-use outline::Outline;
+mod scalar;
 
 use crate::span::{SourceId, Span, Spanned};
+use crate::yaml_tree;
 
 /// A YAML value and the bytes it was read from.
 #[derive(Clone, Debug, PartialEq)]
@@ -112,293 +110,66 @@ pub enum YamlProblem {
     },
     /// A mapping key that is a list or a mapping.
     ComplexKey { span: Span },
+    /// An alias (`*name`) that cannot be replaced by a copy of its anchored value.
+    Alias { message: String, span: Span },
 }
 
 /// Parses `text` (the contents of source `source`) into a located tree. An empty document or one
-/// holding only comments is `Value::Null`.
+/// holding only comments is `Value::Null`. A text with more than one document is rejected.
 pub fn parse(text: &str, source: SourceId) -> Result<Node, Vec<YamlProblem>> {
-    let parsed: Result<serde_yaml::Value, _> = serde_yaml::from_str(text);
-    let outline = outline::outline(text);
-    let value = match parsed {
-        Ok(value) => value,
-        Err(error) => return Err(syntax_problems(text, source, &outline, &error)),
+    let documents = yaml_tree::parse_documents(text, source)
+        .map_err(|error| vec![syntax_problem(text, source, error.offset, &error.message)])?;
+    let mut documents = documents.into_iter();
+    let Some(root) = documents.next() else {
+        let span = Span::new(source, 0, 0);
+        return Ok(Node {
+            value: Value::Null,
+            span,
+        });
     };
-    let locator = Locator {
-        text,
-        source,
-        outline,
+    if let Some(second) = documents.next() {
+        let message = "found a second YAML document; this file must contain one document";
+        return Err(vec![syntax_problem(
+            text,
+            source,
+            second.span.start,
+            message,
+        )]);
+    }
+    convert::convert(text, &root)
+}
+
+/// Returns a syntax problem at byte `offset`, with the line and column in the message. saphyr
+/// reports a tab in the indentation at the character after it, so an error whose line starts
+/// with blanks that contain a tab is moved onto that tab.
+fn syntax_problem(text: &str, source: SourceId, offset: usize, message: &str) -> YamlProblem {
+    let offset = indentation_tab(text, offset).unwrap_or(offset.min(text.len()));
+    let before = text.get(..offset).unwrap_or("");
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |newline| newline + 1);
+    let column = before.get(line_start..).unwrap_or("").chars().count() + 1;
+    let rest = text.get(offset..).unwrap_or("");
+    let width = match rest.chars().next() {
+        Some(c) if c != '\n' && c != '\r' => c.len_utf8(),
+        _ => 0,
     };
-    let root = locator.outline.root();
-    let span = locator.span(locator.value_range(root));
-    locator
-        .node(&value, Place::Entry(root), span)
-        .map_err(|problem| vec![problem])
-}
-
-fn syntax_problems(
-    text: &str,
-    source: SourceId,
-    outline: &Outline,
-    error: &serde_yaml::Error,
-) -> Vec<YamlProblem> {
-    let duplicates: Vec<YamlProblem> = outline
-        .duplicate_keys()
-        .into_iter()
-        .filter_map(|(second, first)| duplicate_problem(outline, source, second, first))
-        .collect();
-    let message = error.to_string();
-    if message.contains("duplicate entry") && !duplicates.is_empty() {
-        return duplicates;
-    }
-    let span = match error.location() {
-        Some(location) => error_span(text, source, location.line(), location.column()),
-        None => Span::new(source, 0, first_line_end(text)),
-    };
-    let tab = text
-        .get(span.start..)
-        .is_some_and(|rest| rest.starts_with('\t'));
-    vec![YamlProblem::Syntax { message, span, tab }]
-}
-
-fn duplicate_problem(
-    outline: &Outline,
-    source: SourceId,
-    second: usize,
-    first: usize,
-) -> Option<YamlProblem> {
-    let second = outline.entry(second)?;
-    let first = outline.entry(first)?;
-    Some(YamlProblem::DuplicateKey {
-        key: second.key.clone().unwrap_or_default(),
-        span: Span::new(source, second.key_range.0, second.key_range.1),
-        first: Span::new(source, first.key_range.0, first.key_range.1),
-    })
-}
-
-/// Converts a 1-based line and character column from the YAML parser to a one-character span.
-fn error_span(text: &str, source: SourceId, line: usize, column: usize) -> Span {
-    let line_start: usize = text
-        .split_inclusive('\n')
-        .take(line.saturating_sub(1))
-        .map(str::len)
-        .sum();
-    let rest = text.get(line_start..).unwrap_or("");
-    let mut chars = rest.char_indices().skip(column.saturating_sub(1));
-    let start = chars.next().map_or(rest.len(), |(offset, _)| offset);
-    let end = match rest.get(start..).and_then(|tail| tail.chars().next()) {
-        Some(c) if c != '\n' && c != '\r' => start + c.len_utf8(),
-        _ => start,
-    };
-    Span::new(source, line_start + start, line_start + end)
-}
-
-fn first_line_end(text: &str) -> usize {
-    text.find('\n').unwrap_or(text.len())
-}
-
-/// The location of a value: an outline entry (exact), or a byte range to search inside.
-#[derive(Clone, Copy)]
-enum Place {
-    Entry(usize),
-    Range(usize, usize),
-}
-
-struct Locator<'a> {
-    text: &'a str,
-    source: SourceId,
-    outline: Outline,
-}
-
-impl Locator<'_> {
-    fn span(&self, range: (usize, usize)) -> Span {
-        Span::new(self.source, range.0, range.1)
-    }
-
-    fn value_range(&self, entry: usize) -> (usize, usize) {
-        self.outline
-            .entry(entry)
-            .map_or((0, 0), |e| e.value_range(&self.outline))
-    }
-
-    fn place_range(&self, place: Place) -> (usize, usize) {
-        match place {
-            Place::Entry(entry) => self.value_range(entry),
-            Place::Range(start, end) => (start, end),
-        }
-    }
-
-    fn node(
-        &self,
-        value: &serde_yaml::Value,
-        place: Place,
-        span: Span,
-    ) -> Result<Node, YamlProblem> {
-        let value = match value {
-            serde_yaml::Value::Null => Value::Null,
-            serde_yaml::Value::Bool(flag) => Value::Bool(*flag),
-            serde_yaml::Value::Number(number) => number_value(number),
-            serde_yaml::Value::String(text) => Value::String(text.clone()),
-            serde_yaml::Value::Sequence(items) => Value::Seq(self.sequence(items, place, span)?),
-            serde_yaml::Value::Mapping(mapping) => Value::Map(self.mapping(mapping, place, span)?),
-            serde_yaml::Value::Tagged(tagged) => return self.node(&tagged.value, place, span),
-        };
-        Ok(Node { value, span })
-    }
-
-    fn mapping(
-        &self,
-        mapping: &serde_yaml::Mapping,
-        place: Place,
-        span: Span,
-    ) -> Result<Vec<Entry>, YamlProblem> {
-        let mut entries = Vec::with_capacity(mapping.len());
-        let (_, range_end) = self.place_range(place);
-        let mut cursor = self.place_range(place).0;
-        for (key, value) in mapping {
-            let key = key_text(key).ok_or(YamlProblem::ComplexKey { span })?;
-            let child = match place {
-                Place::Entry(entry) => self.outline.child(entry, &key),
-                Place::Range(..) => None,
-            };
-            let entry = match child {
-                Some(child) => self.located_entry(key, value, child)?,
-                None => {
-                    let found = find_token(self.text, &key, cursor, range_end);
-                    let key_range = found.unwrap_or((span.start, span.end));
-                    cursor = found.map_or(cursor, |range| range.1);
-                    self.searched_entry(key, value, key_range, range_end)?
-                }
-            };
-            entries.push(entry);
-        }
-        Ok(entries)
-    }
-
-    fn located_entry(
-        &self,
-        key: String,
-        value: &serde_yaml::Value,
-        child: usize,
-    ) -> Result<Entry, YamlProblem> {
-        let key_range = self.outline.entry(child).map_or((0, 0), |e| e.key_range);
-        let span = self.span(self.value_range(child));
-        let value = self.node(value, Place::Entry(child), span)?;
-        Ok(Entry {
-            key: Spanned::new(key, self.span(key_range)),
-            value,
-        })
-    }
-
-    fn searched_entry(
-        &self,
-        key: String,
-        value: &serde_yaml::Value,
-        key_range: (usize, usize),
-        end: usize,
-    ) -> Result<Entry, YamlProblem> {
-        let after_key = (key_range.1, end.max(key_range.1));
-        let value_range = scalar_needle(value)
-            .and_then(|needle| find_token(self.text, &needle, after_key.0, after_key.1))
-            .unwrap_or(key_range);
-        let value = self.node(
-            value,
-            Place::Range(after_key.0, after_key.1),
-            self.span(value_range),
-        )?;
-        Ok(Entry {
-            key: Spanned::new(key, self.span(key_range)),
-            value,
-        })
-    }
-
-    fn sequence(
-        &self,
-        items: &[serde_yaml::Value],
-        place: Place,
-        span: Span,
-    ) -> Result<Vec<Node>, YamlProblem> {
-        let located = match place {
-            Place::Entry(entry) => self.outline.items(entry),
-            Place::Range(..) => Vec::new(),
-        };
-        if !items.is_empty() && located.len() == items.len() {
-            let pairs = items.iter().zip(located);
-            return pairs
-                .map(|(item, entry)| self.located_item(item, entry))
-                .collect();
-        }
-        let (mut cursor, end) = self.place_range(place);
-        let mut nodes = Vec::with_capacity(items.len());
-        for item in items {
-            let found =
-                scalar_needle(item).and_then(|needle| find_token(self.text, &needle, cursor, end));
-            cursor = found.map_or(cursor, |range| range.1);
-            let item_span = found.map_or(span, |range| self.span(range));
-            nodes.push(self.node(item, Place::Range(item_span.start, end), item_span)?);
-        }
-        Ok(nodes)
-    }
-
-    fn located_item(&self, item: &serde_yaml::Value, entry: usize) -> Result<Node, YamlProblem> {
-        let range = match (item, self.outline.entry(entry)) {
-            (serde_yaml::Value::Mapping(_), Some(located)) => {
-                (located.inline.0, located.region_end)
-            }
-            _ => self.value_range(entry),
-        };
-        self.node(item, Place::Entry(entry), self.span(range))
+    YamlProblem::Syntax {
+        message: format!("{message} at line {line} column {column}"),
+        span: Span::new(source, offset, offset + width),
+        tab: rest.starts_with('\t'),
     }
 }
 
-fn number_value(number: &serde_yaml::Number) -> Value {
-    match number.as_i64() {
-        Some(int) => Value::Int(int),
-        None => Value::Float(number.as_f64().unwrap_or(f64::NAN)),
-    }
-}
-
-fn key_text(key: &serde_yaml::Value) -> Option<String> {
-    match key {
-        serde_yaml::Value::String(text) => Some(text.clone()),
-        serde_yaml::Value::Number(number) => Some(number.to_string()),
-        serde_yaml::Value::Bool(flag) => Some(flag.to_string()),
-        serde_yaml::Value::Null => Some("null".to_string()),
-        serde_yaml::Value::Tagged(tagged) => key_text(&tagged.value),
-        serde_yaml::Value::Sequence(_) | serde_yaml::Value::Mapping(_) => None,
-    }
-}
-
-/// Returns the text to search for when locating a scalar value.
-fn scalar_needle(value: &serde_yaml::Value) -> Option<String> {
-    match value {
-        serde_yaml::Value::String(text) => Some(text.clone()),
-        serde_yaml::Value::Number(number) => Some(number.to_string()),
-        serde_yaml::Value::Bool(flag) => Some(flag.to_string()),
-        _ => None,
-    }
-}
-
-/// Finds `needle` in `text[from..to]` as a whole token: not preceded or followed by a letter,
-/// digit, `_`, `-` or `.`.
-fn find_token(text: &str, needle: &str, from: usize, to: usize) -> Option<(usize, usize)> {
-    if needle.is_empty() {
+/// Returns the offset of the first tab in the blanks between the start of the line and
+/// `offset`, when everything there is a blank.
+fn indentation_tab(text: &str, offset: usize) -> Option<usize> {
+    let before = text.get(..offset)?;
+    let line_start = before.rfind('\n').map_or(0, |newline| newline + 1);
+    let indentation = before.get(line_start..)?;
+    if !indentation.chars().all(|c| c == ' ' || c == '\t') {
         return None;
     }
-    let haystack = text.get(from..to)?;
-    haystack
-        .match_indices(needle)
-        .map(|(offset, _)| from + offset)
-        .find_map(|start| {
-            let end = start + needle.len();
-            let before = text.get(..start).and_then(|head| head.chars().next_back());
-            let after = text.get(end..).and_then(|tail| tail.chars().next());
-            let bounded = !before.is_some_and(is_token_char) && !after.is_some_and(is_token_char);
-            bounded.then_some((start, end))
-        })
-}
-
-fn is_token_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '_' || c == '-' || c == '.'
+    indentation.find('\t').map(|tab| line_start + tab)
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use crate::diagnostic::Diagnostic;
 use crate::frontend::codes;
 use crate::frontend::expr::{parse_and_lower, Placement};
 use crate::frontend::fields::{self, read_map, wrong_type, Fields};
-use crate::frontend::tree::{Node, NodeKind, Scalar};
+use crate::yaml_tree::{Node, NodeKind, Scalar};
 use crate::frontend::values::{is_signal_path, json_value, literal_of, operator_named};
 use crate::span::{SourceId, Span, Spanned};
 

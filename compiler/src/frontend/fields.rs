@@ -4,7 +4,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::frontend::codes;
-use crate::frontend::tree::{Node, NodeKind, Scalar};
+use crate::yaml_tree::{Node, NodeKind, Scalar};
 use crate::span::{Span, Spanned};
 use crate::suggest::nearest;
 
@@ -24,7 +24,7 @@ pub(crate) fn describe(node: &Node) -> &'static str {
     match &node.kind {
         NodeKind::Seq(_) => "a list",
         NodeKind::Map(_) => "a mapping",
-        NodeKind::Alias => "an alias",
+        NodeKind::Alias(_) => "an alias",
         NodeKind::Scalar(scalar) if scalar.is_null() => "null",
         NodeKind::Scalar(scalar) if scalar.as_bool().is_some() => "a boolean",
         NodeKind::Scalar(scalar) if scalar.as_int().is_some() || scalar.as_float().is_some() => "a number",

@@ -6,7 +6,7 @@ use crate::ast::{Policy, Syntax};
 use crate::diagnostic::Diagnostic;
 use crate::frontend::codes;
 use crate::frontend::document::{lower_documents, DocumentContext};
-use crate::frontend::tree::parse_documents;
+use crate::yaml_tree::parse_documents;
 use crate::frontend::yaml::point;
 use crate::span::SourceFile;
 

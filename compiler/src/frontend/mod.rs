@@ -10,7 +10,6 @@ mod expr;
 mod fields;
 mod json;
 mod render;
-mod tree;
 mod values;
 mod yaml;
 

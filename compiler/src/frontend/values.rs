@@ -5,7 +5,7 @@ use crate::ast::{CmpOp, Expr, ExprKind, Literal};
 use crate::diagnostic::Diagnostic;
 use crate::frontend::codes;
 use crate::frontend::fields::wrong_type;
-use crate::frontend::tree::{Node, NodeKind};
+use crate::yaml_tree::{Node, NodeKind};
 use crate::suggest::nearest;
 
 const OPERATORS: [(&str, CmpOp); 9] = [
@@ -121,7 +121,7 @@ pub(crate) fn json_value(node: &Node, field: &str, diags: &mut Vec<Diagnostic>) 
             Some(serde_json::Value::Array(values.into_iter().collect::<Option<Vec<_>>>()?))
         }
         NodeKind::Map(entries) => json_object(entries, field, diags),
-        NodeKind::Alias => {
+        NodeKind::Alias(_) => {
             diags.push(wrong_type(node, field, "a value", "aliases are not supported in policy files; repeat the value"));
             None
         }

@@ -4,7 +4,7 @@ use crate::ast::{Policy, Syntax};
 use crate::diagnostic::Diagnostic;
 use crate::frontend::codes;
 use crate::frontend::document::{lower_documents, DocumentContext};
-use crate::frontend::tree::parse_documents;
+use crate::yaml_tree::parse_documents;
 use crate::span::{SourceFile, Span};
 
 pub(crate) fn lower_yaml(file: &SourceFile) -> (Vec<Policy>, Vec<Diagnostic>) {

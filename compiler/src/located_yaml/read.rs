@@ -62,6 +62,10 @@ fn problem_diagnostic(problem: YamlProblem, codes: Codes) -> Diagnostic {
         )
         .with_help("each key may appear once in a mapping; merge the two entries or remove one")
         .with_related(first, "first written here"),
+        YamlProblem::Alias { message, span } => {
+            Diagnostic::error(codes.syntax, message, span, "this alias cannot be expanded")
+                .with_help("write the values out in place of the alias, or nest fewer aliases")
+        }
         YamlProblem::ComplexKey { span } => Diagnostic::error(
             codes.wrong_type,
             "a mapping key must be a string",

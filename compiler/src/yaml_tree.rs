@@ -1,10 +1,12 @@
-//! A small YAML tree with byte spans, built from saphyr-parser events. JSON files are read
-//! with the same builder, because JSON is a subset of YAML 1.2.
+//! A small YAML tree with byte spans, built from saphyr-parser events. Policy files (YAML, and
+//! JSON as a subset of YAML 1.2) and the files read through [`crate::located_yaml`] (signal
+//! schema, transition map, role map) are all parsed here.
 //!
-//! Unlike a serde deserializer, the tree keeps every key and value with its span and keeps
-//! duplicate keys, so that the policy reader can report them.
+//! Unlike a serde deserializer, the tree keeps every key and value with its span, keeps
+//! duplicate keys so that readers can report them, and keeps anchors, aliases and tags as
+//! written. Each reader decides what a plain scalar means and whether it accepts aliases.
 
-use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
+use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Tag};
 
 use crate::span::{SourceId, Span};
 
@@ -12,6 +14,8 @@ use crate::span::{SourceId, Span};
 pub struct Node {
     pub kind: NodeKind,
     pub span: Span,
+    /// saphyr's id of the anchor (`&name`) written on this node, if any.
+    pub anchor: Option<usize>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -19,14 +23,17 @@ pub enum NodeKind {
     Scalar(Scalar),
     Seq(Vec<Node>),
     Map(Vec<(Node, Node)>),
-    /// An alias such as `*anchor`. Policy files do not support aliases.
-    Alias,
+    /// An alias such as `*anchor`, with the id of the anchor it refers to. Policy files reject
+    /// aliases; [`crate::located_yaml`] replaces each one with a copy of the anchored node.
+    Alias(usize),
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scalar {
     pub value: String,
     pub style: ScalarStyle,
+    /// The tag written before the scalar, such as `!!str`, with its handle resolved.
+    pub tag: Option<Tag>,
 }
 
 impl Scalar {
@@ -129,8 +136,8 @@ impl CharOffsets {
 }
 
 enum Frame {
-    Seq { items: Vec<Node>, start: Span },
-    Map { entries: Vec<(Node, Node)>, pending_key: Option<Node>, start: Span },
+    Seq { items: Vec<Node>, start: Span, anchor: Option<usize> },
+    Map { entries: Vec<(Node, Node)>, pending_key: Option<Node>, start: Span, anchor: Option<usize> },
 }
 
 struct Builder {
@@ -141,14 +148,17 @@ struct Builder {
 impl Builder {
     fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), TreeError> {
         match event {
-            Event::Scalar(value, style, _, _) => {
-                let scalar = Scalar { value: value.into_owned(), style };
-                self.push(Node { kind: NodeKind::Scalar(scalar), span });
+            Event::Scalar(value, style, anchor, tag) => {
+                let scalar = Scalar { value: value.into_owned(), style, tag: tag.map(|tag| tag.into_owned()) };
+                self.push(Node { kind: NodeKind::Scalar(scalar), span, anchor: anchor_id(anchor) });
             }
-            Event::Alias(_) => self.push(Node { kind: NodeKind::Alias, span }),
-            Event::SequenceStart(..) => self.stack.push(Frame::Seq { items: Vec::new(), start: span }),
-            Event::MappingStart(..) => {
-                self.stack.push(Frame::Map { entries: Vec::new(), pending_key: None, start: span });
+            Event::Alias(id) => self.push(Node { kind: NodeKind::Alias(id), span, anchor: None }),
+            Event::SequenceStart(anchor, _) => {
+                self.stack.push(Frame::Seq { items: Vec::new(), start: span, anchor: anchor_id(anchor) });
+            }
+            Event::MappingStart(anchor, _) => {
+                let anchor = anchor_id(anchor);
+                self.stack.push(Frame::Map { entries: Vec::new(), pending_key: None, start: span, anchor });
             }
             Event::SequenceEnd | Event::MappingEnd => self.close(span)?,
             Event::StreamStart | Event::StreamEnd | Event::DocumentStart(_) | Event::DocumentEnd | Event::Nothing => {}
@@ -162,13 +172,13 @@ impl Builder {
             message: "unbalanced collection end".to_owned(),
         })?;
         let node = match frame {
-            Frame::Seq { items, start } => {
+            Frame::Seq { items, start, anchor } => {
                 let span = covering(start, items.last().map(|item| item.span), end);
-                Node { kind: NodeKind::Seq(items), span }
+                Node { kind: NodeKind::Seq(items), span, anchor }
             }
-            Frame::Map { entries, start, .. } => {
+            Frame::Map { entries, start, anchor, .. } => {
                 let span = covering(start, entries.last().map(|(_, value)| value.span), end);
-                Node { kind: NodeKind::Map(entries), span }
+                Node { kind: NodeKind::Map(entries), span, anchor }
             }
         };
         self.push(node);
@@ -185,6 +195,11 @@ impl Builder {
             },
         }
     }
+}
+
+/// Converts saphyr's anchor id, where 0 means "no anchor", to an option.
+fn anchor_id(id: usize) -> Option<usize> {
+    (id != 0).then_some(id)
 }
 
 /// Returns the span from a collection's start to its end. Block collections end with an empty
