@@ -410,3 +410,19 @@ fn webhook_caps_issue_keys() {
     assert!(server.service.risk_store().get("OPS-50").unwrap().is_some());
     assert!(server.service.risk_store().get("OPS-51").unwrap().is_none());
 }
+
+#[test]
+fn forge_wrong_type_names_field() {
+    let server = start(Options::default());
+    let url = server.url("/integrations/jira/forge/validate");
+    for id in [json!(true), json!({"id": 1}), json!([10002])] {
+        let event = json!({"issue": {"key": "PAY-1842"}, "transition": {"from": {"id": "10021"}, "to": {"id": id}}});
+        let (status, reply) = post(&url, &event);
+        assert_eq!(status, 400, "{event}: {reply}");
+        assert_eq!(reply["error"], "invalid_request", "{reply}");
+        assert_eq!(reply["field"], "transition.to.id", "{reply}");
+        let message = reply["message"].as_str().unwrap_or_default();
+        assert!(message.contains("expected a string or a number"), "{message}");
+    }
+    assert_eq!(ledger_size(&server), 0, "a rejected payload wrote to the ledger");
+}
