@@ -98,7 +98,16 @@ fn handle_pull_request(payload: &Value, store: &RiskStore) -> Result<WebhookOutc
 
     let keys = issue_keys(pull_request);
     for key in &keys {
-        if !lowers_other_pull_request(store.get(key)?.as_ref(), &risk) {
+        let stored = match store.get(key) {
+            Ok(stored) => stored,
+            // A row that cannot be read is replaced, so that new metadata repairs it.
+            Err(error @ RiskStoreError::Unusable { .. }) => {
+                tracing::warn!(issue_key = %key, %error, "replacing unusable stored risk metadata");
+                None
+            }
+            Err(error) => return Err(error.into()),
+        };
+        if !lowers_other_pull_request(stored.as_ref(), &risk) {
             store.put(key, &risk)?;
         }
     }

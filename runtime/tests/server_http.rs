@@ -426,3 +426,24 @@ fn forge_wrong_type_names_field() {
     }
     assert_eq!(ledger_size(&server), 0, "a rejected payload wrote to the ledger");
 }
+
+#[test]
+fn invalid_risk_level_is_named() {
+    let server = start(Options::default());
+    let cases = [
+        (json!("EXTREME"), "releasegate_risk"),
+        (json!({"risk_level": "EXTREME"}), "releasegate_risk.risk_level"),
+        (json!({"key": "releasegate_risk", "value": {"releasegate_risk": "EXTREME"}}), "releasegate_risk.value.releasegate_risk"),
+    ];
+    for (risk, field) in cases {
+        let mut request = check_request(None);
+        request["releasegate_risk"] = risk.clone();
+        let (status, reply) = post(&server.url(CHECK), &request);
+        assert_eq!(status, 400, "{risk}: {reply}");
+        assert_eq!(reply["field"], field, "{reply}");
+        let message = reply["message"].as_str().unwrap_or_default();
+        assert!(message.contains(r#""EXTREME" is not a risk level"#), "{message}");
+        assert!(message.contains("LOW, MEDIUM, HIGH, CRITICAL"), "{message}");
+    }
+    assert_eq!(ledger_size(&server), 0, "a rejected request wrote to the ledger");
+}
