@@ -412,6 +412,46 @@ fn webhook_caps_issue_keys() {
 }
 
 #[test]
+fn webhook_counter_errors_name_value() {
+    let server = start(Options::default());
+    let fixture_text = fixture("github/pull_request_opened.json");
+    let max = runtime::risk::MAX_COUNTER;
+    // (counter, JSON text put in its place or None to remove it, text the message must contain).
+    let too_large = (max + 1).to_string();
+    let cases: Vec<(&str, Option<&str>, String)> = vec![
+        ("changed_files", Some("-1"), format!("`pull_request.changed_files` is -1; expected a whole number from 0 to {max}")),
+        ("changed_files", Some("1.5"), format!("`pull_request.changed_files` is 1.5; expected a whole number from 0 to {max}")),
+        ("changed_files", Some("1180591620717411303424"), "`pull_request.changed_files` is 1.1805916207174113e".to_string()),
+        ("additions", Some(&too_large), format!("`pull_request.additions` is {too_large}; expected a whole number from 0 to {max}")),
+        ("deletions", Some("\"12\""), format!("`pull_request.deletions` is \"12\"; expected a whole number from 0 to {max}")),
+        ("deletions", Some("null"), format!("`pull_request.deletions` is null; expected a whole number from 0 to {max}")),
+        ("additions", None, "`pull_request.additions` is missing".to_string()),
+    ];
+    for (counter, replacement, expected) in cases {
+        let original = match counter {
+            "changed_files" => r#""changed_files": 27"#,
+            "additions" => r#""additions": 1184,"#,
+            _ => r#""deletions": 203,"#,
+        };
+        assert!(fixture_text.contains(original), "fixture lacks {original}");
+        let body = match replacement {
+            Some(text) if counter == "changed_files" => fixture_text.replace(original, &format!(r#""{counter}": {text}"#)),
+            Some(text) => fixture_text.replace(original, &format!(r#""{counter}": {text},"#)),
+            None => fixture_text.replace(original, ""),
+        };
+        let (status, reply) = send("POST", &server.url("/webhooks/github"), Some(body.as_bytes()), &[("X-GitHub-Event", "pull_request")]);
+        assert_eq!(status, 400, "{counter} {replacement:?}: {reply}");
+        assert_eq!(reply["error"], "invalid_request", "{reply}");
+        let message = reply["message"].as_str().unwrap_or_default();
+        assert!(message.contains(&expected), "{counter} {replacement:?}: {message}");
+        if replacement.is_some() {
+            assert!(message.ends_with(&format!("expected a whole number from 0 to {max}")), "{message}");
+        }
+    }
+    assert!(server.service.risk_store().get("PAY-1842").unwrap().is_none(), "a rejected webhook stored risk");
+}
+
+#[test]
 fn forge_wrong_type_names_field() {
     let server = start(Options::default());
     let url = server.url("/integrations/jira/forge/validate");
