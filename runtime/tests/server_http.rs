@@ -487,3 +487,29 @@ fn invalid_risk_level_is_named() {
     }
     assert_eq!(ledger_size(&server), 0, "a rejected request wrote to the ledger");
 }
+
+#[test]
+fn audit_query_errors_name_param() {
+    let server = start(Options::default());
+    // (path and query, field named in the error, text the message must contain).
+    let cases = [
+        ("/audit/export?since=yesterday", "since", r#"invalid timestamp "yesterday": expected RFC 3339"#),
+        ("/audit/export?until=2026-13-45", "until", r#"invalid timestamp "2026-13-45": expected RFC 3339"#),
+        ("/audit/export?since=2026-12-04&until=noon", "until", r#""noon""#),
+        ("/audit/export?repo=a&repo=b", "repo", "query parameter `repo` is given 2 times; give it once"),
+        ("/audit/export?format=csv&format=json", "format", "query parameter `format` is given 2 times"),
+        ("/audit/export?colour=red", "colour", "unknown query parameter `colour`; expected one of: repo, contract"),
+        ("/audit/ledger/verify?repo=a&repo=b", "repo", "query parameter `repo` is given 2 times"),
+        ("/audit/ledger/verify?repository=a", "repository", "unknown query parameter `repository`; expected one of: repo"),
+    ];
+    for (path, field, expected) in cases {
+        let (status, reply) = get(&server.url(path));
+        assert_eq!(status, 400, "{path}: {reply}");
+        assert_eq!(reply["error"], "invalid_request", "{path}: {reply}");
+        assert_eq!(reply["field"], field, "{path}: {reply}");
+        let message = reply["message"].as_str().unwrap_or_default();
+        assert!(message.contains(expected), "{path}: {message}");
+    }
+    let (status, reply) = get(&server.url("/audit/export?since=2026-12-04&until=2026-12-05T00:00:00%2B01:00"));
+    assert_eq!(status, 200, "valid bounds: {reply}");
+}
