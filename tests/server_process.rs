@@ -297,6 +297,63 @@ const SERVE_SETTINGS: [&str; 8] = [
     "JIRA_BASE_URL",
 ];
 
+#[test]
+fn bad_env_setting_leaves_no_ledger() {
+    let cases = [
+        ("RELEASEGATE_MAX_BODY_BYTES", "abc"),
+        ("RELEASEGATE_MAX_BODY_BYTES", "0"),
+        ("RELEASEGATE_STRICT_MODE", "maybe"),
+        ("RELEASEGATE_API_TOKEN", " "),
+        ("RELEASEGATE_GITHUB_WEBHOOK_SECRET", ""),
+        ("RELEASEGATE_LEDGER_VERIFY_ON_STARTUP", "perhaps"),
+        ("RELEASEGATE_LEDGER_FAIL_ON_CORRUPTION", "sometimes"),
+        ("RELEASEGATE_IO_TIMEOUT", "abc"),
+        ("RELEASEGATE_IO_TIMEOUT", "0"),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("new.db");
+    for (name, value) in cases {
+        let mut command = Command::new(BIN);
+        command
+            .args(["serve", "--addr", "127.0.0.1:0", "--policies"])
+            .arg(repo_path("policies"))
+            .arg("--db")
+            .arg(&db);
+        for setting in SERVE_SETTINGS {
+            command.env_remove(setting);
+        }
+        let output = command.env(name, value).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{name}={value:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(name), "{name}={value:?}: {stderr}");
+        assert!(!db.exists(), "{name}={value:?} created the ledger");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "{name}={value:?} left files");
+    }
+}
+
+#[test]
+fn io_timeout_error_names_source() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("new.db");
+    let run = |flag_value: Option<&str>, env_value: &str| {
+        let mut command = Command::new(BIN);
+        command.args(["serve", "--addr", "127.0.0.1:0"]);
+        if let Some(value) = flag_value {
+            command.args(["--io-timeout", value]);
+        }
+        let output = command.arg("--db").arg(&db).env("RELEASEGATE_IO_TIMEOUT", env_value).output().unwrap();
+        (output.status.code(), String::from_utf8_lossy(&output.stderr).into_owned())
+    };
+    let (code, stderr) = run(None, "abc");
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("invalid value 'abc' in RELEASEGATE_IO_TIMEOUT (read for --io-timeout)"), "{stderr}");
+    let (code, stderr) = run(Some("soon"), "30");
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("invalid value 'soon' for --io-timeout"), "{stderr}");
+    assert!(!stderr.contains("RELEASEGATE_IO_TIMEOUT"), "the flag, not the variable, was wrong: {stderr}");
+    assert!(!db.exists(), "a rejected serve created the ledger");
+}
+
 /// Serves one Jira issue property read on 127.0.0.1 with `body`, and returns the base URL and
 /// a thread that yields the request line it received.
 fn fake_jira_once(body: &'static str) -> (String, std::thread::JoinHandle<String>) {
