@@ -4,8 +4,6 @@ mod cli;
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 /// Stack size for the thread that runs a verb. The parser, checker and code generator recurse
 /// over expression trees, and a flat chain of `and`/`or` terms nests as deep as it is long. The
 /// 8 MiB main-thread stack overflowed on a 2,000-term chain. The memory is reserved, not
@@ -13,7 +11,7 @@ use clap::Parser;
 const VERB_STACK_BYTES: usize = 1 << 30;
 
 fn main() -> ExitCode {
-    let args = cli::Cli::parse();
+    let args = cli::parse();
     let serving = matches!(args.command, cli::Command::Serve(_));
     cli::init_logging(args.log_level.as_deref(), serving);
     let worker = std::thread::Builder::new()

@@ -258,3 +258,42 @@ fn repo_with_checkpoint_is_usage_error() {
     let output = releasegate(&["ledger", "verify", "--repo", "a", "--checkpoint", "c.json"]);
     assert_eq!(output.status.code(), Some(2));
 }
+
+#[test]
+fn non_ledger_advice_fits_verb() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("notes.db");
+    std::fs::write(&db, "plain text, not an SQLite database").unwrap();
+    for verb in ["verify", "checkpoint"] {
+        let output = releasegate(&["ledger", verb, "--db", db.to_str().unwrap()]);
+        assert_eq!(output.status.code(), Some(2), "{verb}");
+        let message = stderr(&output);
+        assert!(message.contains("is not a ReleaseGate ledger"), "{verb}: {message}");
+        assert!(!message.contains("does not exist yet"), "{verb}: {message}");
+    }
+    // `risk attach` creates a missing ledger, so a new path is a fix there.
+    let output = releasegate(&["risk", "attach", "PAY-1", "--level", "HIGH", "--db", db.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    let message = stderr(&output);
+    assert!(message.contains("or at a path that does not exist yet"), "{message}");
+}
+
+#[test]
+fn directory_db_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().to_str().unwrap();
+    let cases: [&[&str]; 3] = [
+        &["ledger", "verify", "--db", path],
+        &["ledger", "checkpoint", "--db", path],
+        &["risk", "attach", "PAY-1", "--level", "HIGH", "--db", path],
+    ];
+    for args in cases {
+        let output = releasegate(args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let message = stderr(&output);
+        assert!(message.contains(&format!("ledger path {path} is a directory")), "{args:?}: {message}");
+        assert!(message.contains("--db and RELEASEGATE_DB take a file"), "{args:?}: {message}");
+        assert!(!message.contains("disk I/O error"), "{args:?}: {message}");
+    }
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "a rejected command wrote into the directory");
+}

@@ -284,3 +284,142 @@ fn descriptor_exhaustion_keeps_accepting() {
 fn io_timeout_outside_range_is_rejected() {
     assert_serve_rejects("--io-timeout", &["0", "3601", "soon"]);
 }
+
+/// Environment settings that `serve` reads, removed from every run that checks one of them.
+const SERVE_SETTINGS: [&str; 8] = [
+    "RELEASEGATE_STRICT_MODE",
+    "RELEASEGATE_API_TOKEN",
+    "RELEASEGATE_MAX_BODY_BYTES",
+    "RELEASEGATE_GITHUB_WEBHOOK_SECRET",
+    "RELEASEGATE_LEDGER_VERIFY_ON_STARTUP",
+    "RELEASEGATE_LEDGER_FAIL_ON_CORRUPTION",
+    "RELEASEGATE_IO_TIMEOUT",
+    "JIRA_BASE_URL",
+];
+
+#[test]
+fn bad_env_setting_leaves_no_ledger() {
+    let cases = [
+        ("RELEASEGATE_MAX_BODY_BYTES", "abc"),
+        ("RELEASEGATE_MAX_BODY_BYTES", "0"),
+        ("RELEASEGATE_STRICT_MODE", "maybe"),
+        ("RELEASEGATE_API_TOKEN", " "),
+        ("RELEASEGATE_GITHUB_WEBHOOK_SECRET", ""),
+        ("RELEASEGATE_LEDGER_VERIFY_ON_STARTUP", "perhaps"),
+        ("RELEASEGATE_LEDGER_FAIL_ON_CORRUPTION", "sometimes"),
+        ("RELEASEGATE_IO_TIMEOUT", "abc"),
+        ("RELEASEGATE_IO_TIMEOUT", "0"),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("new.db");
+    for (name, value) in cases {
+        let mut command = Command::new(BIN);
+        command
+            .args(["serve", "--addr", "127.0.0.1:0", "--policies"])
+            .arg(repo_path("policies"))
+            .arg("--db")
+            .arg(&db);
+        for setting in SERVE_SETTINGS {
+            command.env_remove(setting);
+        }
+        let output = command.env(name, value).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{name}={value:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(name), "{name}={value:?}: {stderr}");
+        assert!(!db.exists(), "{name}={value:?} created the ledger");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "{name}={value:?} left files");
+    }
+}
+
+#[test]
+fn io_timeout_error_names_source() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("new.db");
+    let run = |flag_value: Option<&str>, env_value: &str| {
+        let mut command = Command::new(BIN);
+        command.args(["serve", "--addr", "127.0.0.1:0"]);
+        if let Some(value) = flag_value {
+            command.args(["--io-timeout", value]);
+        }
+        let output = command.arg("--db").arg(&db).env("RELEASEGATE_IO_TIMEOUT", env_value).output().unwrap();
+        (output.status.code(), String::from_utf8_lossy(&output.stderr).into_owned())
+    };
+    let (code, stderr) = run(None, "abc");
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("invalid value 'abc' in RELEASEGATE_IO_TIMEOUT (read for --io-timeout)"), "{stderr}");
+    let (code, stderr) = run(Some("soon"), "30");
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("invalid value 'soon' for --io-timeout"), "{stderr}");
+    assert!(!stderr.contains("RELEASEGATE_IO_TIMEOUT"), "the flag, not the variable, was wrong: {stderr}");
+    assert!(!db.exists(), "a rejected serve created the ledger");
+}
+
+/// Serves one Jira issue property read on 127.0.0.1 with `body`, and returns the base URL and
+/// a thread that yields the request line it received.
+fn fake_jira_once(body: &'static str) -> (String, std::thread::JoinHandle<String>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let thread = std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap() == 1 {
+            head.push(byte[0]);
+        }
+        let response = format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        stream.write_all(response.as_bytes()).unwrap();
+        String::from_utf8_lossy(&head).lines().next().unwrap_or_default().to_string()
+    });
+    (base, thread)
+}
+
+#[test]
+fn invalid_jira_risk_is_logged() {
+    let (jira_base, jira) = fake_jira_once(r#"{"key":"releasegate_risk","value":{"risk_level":"EXTREME"}}"#);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ledger.db");
+    let log_path = dir.path().join("serve.log");
+    let mut command = Command::new(BIN);
+    command
+        .args(["serve", "--addr", "127.0.0.1:0", "--workers", "2", "--policies"])
+        .arg(repo_path("policies"))
+        .arg("--db")
+        .arg(&db);
+    for setting in SERVE_SETTINGS {
+        command.env_remove(setting);
+    }
+    let mut child = command
+        .env_remove("RUST_LOG")
+        .env("JIRA_BASE_URL", &jira_base)
+        .env("JIRA_EMAIL", "bot@example.com")
+        .env("JIRA_API_TOKEN", "jira-secret-token")
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(&log_path).unwrap())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let base = line.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("unexpected first line {line:?}")).to_string();
+
+    let reply = post(&format!("{base}/integrations/jira/transition/check"), &check_request("PAY-1842", None));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let (status, reply) = reply.unwrap();
+    assert_eq!(status, 200, "{reply}");
+    assert_eq!(reply["reason_code"], "MISSING_RISK_METADATA", "{reply}");
+    assert_eq!(jira.join().unwrap(), "GET /rest/api/3/issue/PAY-1842/properties/releasegate_risk HTTP/1.1");
+
+    let log = std::fs::read_to_string(&log_path).unwrap();
+    let warnings: Vec<&str> = log.lines().filter(|line| line.contains("WARN") && line.contains("PAY-1842")).collect();
+    assert_eq!(warnings.len(), 1, "{log}");
+    assert!(warnings[0].contains(r#""EXTREME" is not a risk level"#), "{log}");
+    assert!(warnings[0].contains("value.risk_level"), "{log}");
+    assert!(!log.contains("jira-secret-token"), "the token was logged: {log}");
+    // base64("bot@example.com:jira-secret-token"), the Authorization header value.
+    assert!(!log.contains("Ym90QGV4YW1wbGUuY29tOmppcmEtc2VjcmV0LXRva2Vu"), "the header was logged: {log}");
+}

@@ -7,7 +7,7 @@
 use serde_json::{json, Value};
 
 use crate::issue_key::scan_issue_keys;
-use crate::risk::{ChangeCounters, RiskMetadata, MAX_COUNTER};
+use crate::risk::{shortened_json, ChangeCounters, RiskMetadata, MAX_COUNTER};
 use crate::risk_store::{RiskStore, RiskStoreError};
 use crate::secure_compare::verify_github_signature;
 
@@ -98,7 +98,16 @@ fn handle_pull_request(payload: &Value, store: &RiskStore) -> Result<WebhookOutc
 
     let keys = issue_keys(pull_request);
     for key in &keys {
-        if !lowers_other_pull_request(store.get(key)?.as_ref(), &risk) {
+        let stored = match store.get(key) {
+            Ok(stored) => stored,
+            // A row that cannot be read is replaced, so that new metadata repairs it.
+            Err(error @ RiskStoreError::Unusable { .. }) => {
+                tracing::warn!(issue_key = %key, %error, "replacing unusable stored risk metadata");
+                None
+            }
+            Err(error) => return Err(error.into()),
+        };
+        if !lowers_other_pull_request(stored.as_ref(), &risk) {
             store.put(key, &risk)?;
         }
     }
@@ -128,27 +137,29 @@ fn lowers_other_pull_request(stored: Option<&RiskMetadata>, incoming: &RiskMetad
 }
 
 fn counters(pull_request: &Value) -> Result<ChangeCounters, WebhookError> {
-    let field = |name: &str| {
-        pull_request
-            .get(name)
-            .and_then(Value::as_u64)
-            .ok_or_else(|| {
-                WebhookError::Malformed(format!(
-                    "`pull_request.{name}` is missing or not an integer"
-                ))
-            })
+    Ok(ChangeCounters {
+        changed_files: counter(pull_request, "changed_files")?,
+        additions: counter(pull_request, "additions")?,
+        deletions: counter(pull_request, "deletions")?,
+    })
+}
+
+/// Reads the counter `name` of the pull request: a JSON integer from 0 to [`MAX_COUNTER`].
+fn counter(pull_request: &Value, name: &str) -> Result<u64, WebhookError> {
+    let Some(value) = pull_request.get(name) else {
+        return Err(WebhookError::Malformed(format!(
+            "`pull_request.{name}` is missing"
+        )));
     };
-    let counters = ChangeCounters {
-        changed_files: field("changed_files")?,
-        additions: field("additions")?,
-        deletions: field("deletions")?,
-    };
-    match counters.out_of_range() {
-        Some(name) => Err(WebhookError::Malformed(format!(
-            "`pull_request.{name}` is larger than {MAX_COUNTER}"
-        ))),
-        None => Ok(counters),
-    }
+    value
+        .as_u64()
+        .filter(|count| *count <= MAX_COUNTER)
+        .ok_or_else(|| {
+            WebhookError::Malformed(format!(
+                "`pull_request.{name}` is {}; expected a whole number from 0 to {MAX_COUNTER}",
+                shortened_json(value)
+            ))
+        })
 }
 
 /// Most issue keys one pull request attaches risk to. GitHub gives up on a delivery after 10

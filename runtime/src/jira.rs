@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use base64::Engine;
 
-use crate::risk::RiskMetadata;
+use crate::risk::{RiskMetadata, RiskPropertyError};
 
 /// How long one property read may take, connect included.
 pub const JIRA_TIMEOUT: Duration = Duration::from_secs(3);
@@ -57,6 +57,11 @@ pub enum JiraError {
     Status { issue_key: String, status: u16 },
     #[error("Jira returned an unreadable risk property for {issue_key}: {message}")]
     Body { issue_key: String, message: String },
+    #[error("Jira returned an invalid risk property for {issue_key}: {error}")]
+    Property {
+        issue_key: String,
+        error: RiskPropertyError,
+    },
 }
 
 pub struct JiraClient {
@@ -73,8 +78,8 @@ impl JiraClient {
         JiraClient { config, agent }
     }
 
-    /// Reads the risk property of `issue_key`; `Ok(None)` when the issue has none (404) or its
-    /// value carries no usable level or counters.
+    /// Reads the risk property of `issue_key`; `Ok(None)` when the issue has none (404). A
+    /// property with an invalid level, or with neither a level nor counters, is an error.
     pub fn risk_property(&self, issue_key: &str) -> Result<Option<RiskMetadata>, JiraError> {
         let url = format!(
             "{}/rest/api/3/issue/{issue_key}/properties/releasegate_risk",
@@ -109,7 +114,12 @@ impl JiraClient {
             .map_err(|error| body_error(error.to_string()))?;
         let value: serde_json::Value =
             serde_json::from_str(&text).map_err(|error| body_error(error.to_string()))?;
-        Ok(RiskMetadata::from_property(&value, "jira"))
+        RiskMetadata::from_property(&value, "jira")
+            .map(Some)
+            .map_err(|error| JiraError::Property {
+                issue_key: issue_key.to_string(),
+                error,
+            })
     }
 
     /// Basic auth from `JIRA_EMAIL:JIRA_API_TOKEN`, when both are set.

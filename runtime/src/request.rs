@@ -204,7 +204,8 @@ fn optional_string(
     }
 }
 
-fn wrong_type(field: &str, expected: &str, found: &Value) -> RequestError {
+/// Reports a field whose JSON type is not `expected`, for example "a string".
+pub(crate) fn wrong_type(field: &str, expected: &str, found: &Value) -> RequestError {
     RequestError::new(
         field,
         format!("expected {expected}, found {}", type_name(found)),

@@ -134,42 +134,13 @@ impl RiskMetadata {
     }
 
     /// Reads the `releasegate_risk` issue property, leniently: the whole property
-    /// (`{"key": ..., "value": {...}}`), its value object, or a bare level string.
+    /// (`{"key": ..., "value": ...}`), its value object, or a bare level string.
     ///
     /// The level comes from `risk_level`, `releasegate_risk` or `level`; without any, it is
-    /// classified from the counters in `metrics`. Returns `None` when neither is usable.
-    pub fn from_property(value: &Value, source: &str) -> Option<RiskMetadata> {
-        if let Value::String(text) = value {
-            return RiskLevel::parse(text).map(|level| RiskMetadata::from_level(level, source));
-        }
-        let object = value.as_object()?;
-        if let Some(inner) = object.get("value").filter(|inner| inner.is_object()) {
-            return RiskMetadata::from_property(inner, source);
-        }
-        let counters = counters_of(object.get("metrics").unwrap_or(value));
-        let level = ["risk_level", "releasegate_risk", "level"]
-            .iter()
-            .find_map(|key| {
-                object
-                    .get(*key)
-                    .and_then(Value::as_str)
-                    .and_then(RiskLevel::parse)
-            })
-            .or_else(|| counters.map(ChangeCounters::classify))?;
-        let score = ["risk_score", "score"]
-            .iter()
-            .find_map(|key| object.get(*key).and_then(Value::as_i64))
-            .unwrap_or_else(|| level.default_score());
-        Some(RiskMetadata {
-            level,
-            score,
-            counters,
-            source: text_field(object, "source").unwrap_or_else(|| source.to_string()),
-            repo: text_field(object, "repo"),
-            pr_number: object.get("pr_number").and_then(Value::as_u64),
-            pr_author: text_field(object, "pr_author"),
-            computed_at: text_field(object, "computed_at"),
-        })
+    /// classified from the counters in `metrics`. A level key that is present (and not `null`)
+    /// must hold a level, so a misspelt level is an error instead of a silent fallback.
+    pub fn from_property(value: &Value, source: &str) -> Result<RiskMetadata, RiskPropertyError> {
+        property_at(value, source, "")
     }
 
     /// The issue property value this metadata is stored and published as.
@@ -193,6 +164,138 @@ impl RiskMetadata {
             "computed_at": self.computed_at,
             "metrics": metrics,
         })
+    }
+}
+
+/// The level keys of the issue property, in the order they are read.
+const LEVEL_KEYS: [&str; 3] = ["risk_level", "releasegate_risk", "level"];
+
+/// A `releasegate_risk` property value from which no risk metadata can be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RiskPropertyError {
+    /// A value at `path` (empty for a bare string) that is not a risk level. `value` is its
+    /// JSON text, shortened.
+    InvalidLevel { path: String, value: String },
+    /// An object at `path` without a level key or a complete set of counters in `metrics`.
+    NoLevelOrCounters { path: String },
+}
+
+impl RiskPropertyError {
+    /// Returns the dotted path of the bad value inside the property, empty for the property
+    /// itself.
+    pub fn path(&self) -> &str {
+        match self {
+            RiskPropertyError::InvalidLevel { path, .. } => path,
+            RiskPropertyError::NoLevelOrCounters { path } => path,
+        }
+    }
+
+    /// Describes the problem without the path.
+    pub fn problem(&self) -> String {
+        match self {
+            RiskPropertyError::InvalidLevel { value, .. } => format!(
+                "{value} is not a risk level; expected one of LOW, MEDIUM, HIGH, CRITICAL (any case)"
+            ),
+            RiskPropertyError::NoLevelOrCounters { .. } => format!(
+                "no risk level and no metrics counters; expected one of {} set to LOW, MEDIUM, \
+                 HIGH or CRITICAL, or `metrics` with changed_files_count (or changed_files), \
+                 additions and deletions",
+                LEVEL_KEYS.join(", ")
+            ),
+        }
+    }
+}
+
+impl std::fmt::Display for RiskPropertyError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.path() {
+            "" => formatter.write_str(&self.problem()),
+            path => write!(formatter, "`{path}`: {}", self.problem()),
+        }
+    }
+}
+
+impl std::error::Error for RiskPropertyError {}
+
+/// Reads the property value found at `path` (dotted, empty at the top).
+fn property_at(value: &Value, source: &str, path: &str) -> Result<RiskMetadata, RiskPropertyError> {
+    let object = match value {
+        Value::String(_) => {
+            let level = parse_level(value, path)?;
+            return Ok(RiskMetadata::from_level(level, source));
+        }
+        Value::Object(object) => object,
+        _ => {
+            return Err(RiskPropertyError::NoLevelOrCounters {
+                path: path.to_string(),
+            })
+        }
+    };
+    if let Some(inner) = object
+        .get("value")
+        .filter(|inner| inner.is_object() || inner.is_string())
+    {
+        return property_at(inner, source, &join_path(path, "value"));
+    }
+    let counters = counters_of(object.get("metrics").unwrap_or(value));
+    let mut level = None;
+    for key in LEVEL_KEYS {
+        match object.get(key) {
+            None | Some(Value::Null) => {}
+            Some(found) => {
+                let parsed = parse_level(found, &join_path(path, key))?;
+                level = level.or(Some(parsed));
+            }
+        }
+    }
+    let level = level
+        .or_else(|| counters.map(ChangeCounters::classify))
+        .ok_or_else(|| RiskPropertyError::NoLevelOrCounters {
+            path: path.to_string(),
+        })?;
+    let score = ["risk_score", "score"]
+        .iter()
+        .find_map(|key| object.get(*key).and_then(Value::as_i64))
+        .unwrap_or_else(|| level.default_score());
+    Ok(RiskMetadata {
+        level,
+        score,
+        counters,
+        source: text_field(object, "source").unwrap_or_else(|| source.to_string()),
+        repo: text_field(object, "repo"),
+        pr_number: object.get("pr_number").and_then(Value::as_u64),
+        pr_author: text_field(object, "pr_author"),
+        computed_at: text_field(object, "computed_at"),
+    })
+}
+
+fn parse_level(value: &Value, path: &str) -> Result<RiskLevel, RiskPropertyError> {
+    value
+        .as_str()
+        .and_then(RiskLevel::parse)
+        .ok_or_else(|| RiskPropertyError::InvalidLevel {
+            path: path.to_string(),
+            value: shortened_json(value),
+        })
+}
+
+fn join_path(path: &str, key: &str) -> String {
+    match path {
+        "" => key.to_string(),
+        _ => format!("{path}.{key}"),
+    }
+}
+
+/// Longest JSON text of a bad value that an error message repeats, in characters.
+const MAX_QUOTED_CHARS: usize = 64;
+
+/// Returns the JSON text of `value`, cut to [`MAX_QUOTED_CHARS`] characters with `…`, so that
+/// an error or a log line stays short when the value is large.
+pub(crate) fn shortened_json(value: &Value) -> String {
+    let text = value.to_string();
+    match text.char_indices().nth(MAX_QUOTED_CHARS) {
+        Some((cut, _)) => format!("{}…", text.get(..cut).unwrap_or_default()),
+        None => text,
     }
 }
 
@@ -254,6 +357,66 @@ mod tests {
         let risk = RiskMetadata::from_property(&value, "request").unwrap();
         assert_eq!(risk.level, RiskLevel::Medium);
         assert_eq!(risk.score, 60);
-        assert!(RiskMetadata::from_property(&json!({"x": 1}), "request").is_none());
+        let error = RiskMetadata::from_property(&json!({"x": 1}), "request").unwrap_err();
+        assert_eq!(
+            error,
+            RiskPropertyError::NoLevelOrCounters {
+                path: String::new()
+            }
+        );
+    }
+
+    #[test]
+    fn invalid_level_names_value() {
+        // (property value, path of the bad value, its JSON text).
+        let cases = [
+            (json!("EXTREME"), "", r#""EXTREME""#),
+            (
+                json!({"risk_level": "EXTREME"}),
+                "risk_level",
+                r#""EXTREME""#,
+            ),
+            (
+                json!({"value": {"risk_level": "EXTREME"}}),
+                "value.risk_level",
+                r#""EXTREME""#,
+            ),
+            (
+                json!({"key": "releasegate_risk", "value": "severe"}),
+                "value",
+                r#""severe""#,
+            ),
+            (json!({"risk_level": "HIGH", "level": 3}), "level", "3"),
+        ];
+        for (value, path, text) in cases {
+            let error = RiskMetadata::from_property(&value, "request").unwrap_err();
+            assert_eq!(error.path(), path, "{value}");
+            let message = error.to_string();
+            assert!(
+                message.contains(&format!("{text} is not a risk level")),
+                "{message}"
+            );
+            assert!(message.contains("LOW, MEDIUM, HIGH, CRITICAL"), "{message}");
+        }
+    }
+
+    #[test]
+    fn long_invalid_level_is_shortened() {
+        let value = json!("X".repeat(500));
+        let message = RiskMetadata::from_property(&value, "request")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            message.contains(&format!("\"{}…", "X".repeat(63))),
+            "{message}"
+        );
+        assert!(message.len() < 200, "{message}");
+    }
+
+    #[test]
+    fn null_level_key_is_absent() {
+        let value = json!({"risk_level": null, "releasegate_risk": "high"});
+        let risk = RiskMetadata::from_property(&value, "request").unwrap();
+        assert_eq!(risk.level, RiskLevel::High);
     }
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use rusqlite::{params, Connection, OptionalExtension};
 
-use crate::risk::RiskMetadata;
+use crate::risk::{RiskMetadata, RiskPropertyError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum RiskStoreError {
@@ -18,6 +18,11 @@ pub enum RiskStoreError {
     Corrupt {
         issue_key: String,
         source: serde_json::Error,
+    },
+    #[error("stored risk metadata for {issue_key} is not usable: {error}")]
+    Unusable {
+        issue_key: String,
+        error: RiskPropertyError,
     },
     #[error("risk store lock poisoned by a panicked thread")]
     Poisoned,
@@ -86,6 +91,11 @@ impl RiskStore {
                 issue_key: issue_key.to_string(),
                 source,
             })?;
-        Ok(RiskMetadata::from_property(&value, "store"))
+        RiskMetadata::from_property(&value, "store")
+            .map(Some)
+            .map_err(|error| RiskStoreError::Unusable {
+                issue_key: issue_key.to_string(),
+                error,
+            })
     }
 }

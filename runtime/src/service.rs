@@ -196,14 +196,15 @@ impl Service {
     }
 
     /// Risk metadata from the request, else the local risk store, else Jira (when configured).
-    /// A store or Jira failure is logged by the caller's log line only as missing metadata.
+    /// A store or Jira failure is logged here, and the check goes on without risk metadata.
     fn risk_for(&self, request: &TransitionRequest) -> Result<Option<RiskMetadata>, RequestError> {
         if let Some(value) = &request.releasegate_risk {
-            let risk = RiskMetadata::from_property(value, "request").ok_or_else(|| {
-                RequestError::new(
-                    "releasegate_risk",
-                    "expected a risk level (risk_level or releasegate_risk) or metrics counters",
-                )
+            let risk = RiskMetadata::from_property(value, "request").map_err(|error| {
+                let field = match error.path() {
+                    "" => "releasegate_risk".to_string(),
+                    path => format!("releasegate_risk.{path}"),
+                };
+                RequestError::new(field, error.problem())
             })?;
             return Ok(Some(risk));
         }

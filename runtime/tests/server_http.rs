@@ -410,3 +410,106 @@ fn webhook_caps_issue_keys() {
     assert!(server.service.risk_store().get("OPS-50").unwrap().is_some());
     assert!(server.service.risk_store().get("OPS-51").unwrap().is_none());
 }
+
+#[test]
+fn webhook_counter_errors_name_value() {
+    let server = start(Options::default());
+    let fixture_text = fixture("github/pull_request_opened.json");
+    let max = runtime::risk::MAX_COUNTER;
+    // (counter, JSON text put in its place or None to remove it, text the message must contain).
+    let too_large = (max + 1).to_string();
+    let cases: Vec<(&str, Option<&str>, String)> = vec![
+        ("changed_files", Some("-1"), format!("`pull_request.changed_files` is -1; expected a whole number from 0 to {max}")),
+        ("changed_files", Some("1.5"), format!("`pull_request.changed_files` is 1.5; expected a whole number from 0 to {max}")),
+        ("changed_files", Some("1180591620717411303424"), "`pull_request.changed_files` is 1.1805916207174113e".to_string()),
+        ("additions", Some(&too_large), format!("`pull_request.additions` is {too_large}; expected a whole number from 0 to {max}")),
+        ("deletions", Some("\"12\""), format!("`pull_request.deletions` is \"12\"; expected a whole number from 0 to {max}")),
+        ("deletions", Some("null"), format!("`pull_request.deletions` is null; expected a whole number from 0 to {max}")),
+        ("additions", None, "`pull_request.additions` is missing".to_string()),
+    ];
+    for (counter, replacement, expected) in cases {
+        let original = match counter {
+            "changed_files" => r#""changed_files": 27"#,
+            "additions" => r#""additions": 1184,"#,
+            _ => r#""deletions": 203,"#,
+        };
+        assert!(fixture_text.contains(original), "fixture lacks {original}");
+        let body = match replacement {
+            Some(text) if counter == "changed_files" => fixture_text.replace(original, &format!(r#""{counter}": {text}"#)),
+            Some(text) => fixture_text.replace(original, &format!(r#""{counter}": {text},"#)),
+            None => fixture_text.replace(original, ""),
+        };
+        let (status, reply) = send("POST", &server.url("/webhooks/github"), Some(body.as_bytes()), &[("X-GitHub-Event", "pull_request")]);
+        assert_eq!(status, 400, "{counter} {replacement:?}: {reply}");
+        assert_eq!(reply["error"], "invalid_request", "{reply}");
+        let message = reply["message"].as_str().unwrap_or_default();
+        assert!(message.contains(&expected), "{counter} {replacement:?}: {message}");
+        if replacement.is_some() {
+            assert!(message.ends_with(&format!("expected a whole number from 0 to {max}")), "{message}");
+        }
+    }
+    assert!(server.service.risk_store().get("PAY-1842").unwrap().is_none(), "a rejected webhook stored risk");
+}
+
+#[test]
+fn forge_wrong_type_names_field() {
+    let server = start(Options::default());
+    let url = server.url("/integrations/jira/forge/validate");
+    for id in [json!(true), json!({"id": 1}), json!([10002])] {
+        let event = json!({"issue": {"key": "PAY-1842"}, "transition": {"from": {"id": "10021"}, "to": {"id": id}}});
+        let (status, reply) = post(&url, &event);
+        assert_eq!(status, 400, "{event}: {reply}");
+        assert_eq!(reply["error"], "invalid_request", "{reply}");
+        assert_eq!(reply["field"], "transition.to.id", "{reply}");
+        let message = reply["message"].as_str().unwrap_or_default();
+        assert!(message.contains("expected a string or a number"), "{message}");
+    }
+    assert_eq!(ledger_size(&server), 0, "a rejected payload wrote to the ledger");
+}
+
+#[test]
+fn invalid_risk_level_is_named() {
+    let server = start(Options::default());
+    let cases = [
+        (json!("EXTREME"), "releasegate_risk"),
+        (json!({"risk_level": "EXTREME"}), "releasegate_risk.risk_level"),
+        (json!({"key": "releasegate_risk", "value": {"releasegate_risk": "EXTREME"}}), "releasegate_risk.value.releasegate_risk"),
+    ];
+    for (risk, field) in cases {
+        let mut request = check_request(None);
+        request["releasegate_risk"] = risk.clone();
+        let (status, reply) = post(&server.url(CHECK), &request);
+        assert_eq!(status, 400, "{risk}: {reply}");
+        assert_eq!(reply["field"], field, "{reply}");
+        let message = reply["message"].as_str().unwrap_or_default();
+        assert!(message.contains(r#""EXTREME" is not a risk level"#), "{message}");
+        assert!(message.contains("LOW, MEDIUM, HIGH, CRITICAL"), "{message}");
+    }
+    assert_eq!(ledger_size(&server), 0, "a rejected request wrote to the ledger");
+}
+
+#[test]
+fn audit_query_errors_name_param() {
+    let server = start(Options::default());
+    // (path and query, field named in the error, text the message must contain).
+    let cases = [
+        ("/audit/export?since=yesterday", "since", r#"invalid timestamp "yesterday": expected RFC 3339"#),
+        ("/audit/export?until=2026-13-45", "until", r#"invalid timestamp "2026-13-45": expected RFC 3339"#),
+        ("/audit/export?since=2026-12-04&until=noon", "until", r#""noon""#),
+        ("/audit/export?repo=a&repo=b", "repo", "query parameter `repo` is given 2 times; give it once"),
+        ("/audit/export?format=csv&format=json", "format", "query parameter `format` is given 2 times"),
+        ("/audit/export?colour=red", "colour", "unknown query parameter `colour`; expected one of: repo, contract"),
+        ("/audit/ledger/verify?repo=a&repo=b", "repo", "query parameter `repo` is given 2 times"),
+        ("/audit/ledger/verify?repository=a", "repository", "unknown query parameter `repository`; expected one of: repo"),
+    ];
+    for (path, field, expected) in cases {
+        let (status, reply) = get(&server.url(path));
+        assert_eq!(status, 400, "{path}: {reply}");
+        assert_eq!(reply["error"], "invalid_request", "{path}: {reply}");
+        assert_eq!(reply["field"], field, "{path}: {reply}");
+        let message = reply["message"].as_str().unwrap_or_default();
+        assert!(message.contains(expected), "{path}: {message}");
+    }
+    let (status, reply) = get(&server.url("/audit/export?since=2026-12-04&until=2026-12-05T00:00:00%2B01:00"));
+    assert_eq!(status, 200, "valid bounds: {reply}");
+}

@@ -13,7 +13,7 @@ mod risk;
 mod serve;
 mod test_cmd;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 pub use exit::Exit;
 
 /// ReleaseGate: policy checks at Jira workflow transitions, with a hash-chained audit ledger.
@@ -54,6 +54,19 @@ pub enum Command {
     Risk(risk::RiskCommand),
     /// Run the end-to-end story on the shipped policies in a temporary ledger.
     Demo(demo::DemoArgs),
+}
+
+/// Parses the command line, exiting with clap's message and code on a usage error. It also
+/// records where `serve --io-timeout` came from, which the derived parser drops.
+pub fn parse() -> Cli {
+    let matches = Cli::command().get_matches();
+    let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|error| error.exit());
+    if let (Command::Serve(args), Some(("serve", serve_matches))) =
+        (&mut cli.command, matches.subcommand())
+    {
+        args.io_timeout_source = serve_matches.value_source("io_timeout");
+    }
+    cli
 }
 
 pub fn run(command: Command) -> Exit {

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use clap::parser::ValueSource;
 use runtime::server::{self, ServerConfig, DEFAULT_MAX_BODY_BYTES};
 use runtime::service::Service;
 use runtime::settings::{env_flag, env_usize, map_path, service_config, SourcePaths};
@@ -43,13 +44,20 @@ pub struct ServeArgs {
     /// idle for longer is closed, so stalled clients cannot hold workers.
     #[arg(
         long,
-        env = "RELEASEGATE_IO_TIMEOUT",
+        env = IO_TIMEOUT_VARIABLE,
         value_name = "SECONDS",
-        default_value_t = 30,
-        value_parser = clap::value_parser!(u16).range(1..=3600)
+        default_value = "30"
     )]
-    pub io_timeout: u16,
+    pub io_timeout: String,
+    /// Source of the `io_timeout` value (flag, environment or default), set by `cli::parse`.
+    /// `serve` checks the value itself so that an error names the flag or the variable it came
+    /// from.
+    #[arg(skip)]
+    pub io_timeout_source: Option<ValueSource>,
 }
+
+const IO_TIMEOUT_VARIABLE: &str = "RELEASEGATE_IO_TIMEOUT";
+const IO_TIMEOUT_SECONDS: std::ops::RangeInclusive<u64> = 1..=3600;
 
 pub fn run(args: ServeArgs) -> Exit {
     match serve(args) {
@@ -68,7 +76,57 @@ fn usage(message: String) -> Failure {
     (Exit::Usage, message)
 }
 
+/// Settings read from the environment and from `--io-timeout`.
+struct Settings {
+    strict: bool,
+    api_token: Option<String>,
+    max_body_bytes: usize,
+    github_secret: Option<Vec<u8>>,
+    verify_on_startup: bool,
+    fail_on_corruption: bool,
+    io_timeout: Duration,
+}
+
+/// Reads and checks every setting. `serve` calls it before it opens the ledger, so a start
+/// that fails on a setting does not create or change the ledger file.
+fn read_settings(args: &ServeArgs) -> Result<Settings, String> {
+    Ok(Settings {
+        strict: args.strict || env_flag("RELEASEGATE_STRICT_MODE", false)?,
+        api_token: env_secret("RELEASEGATE_API_TOKEN")?,
+        max_body_bytes: env_usize("RELEASEGATE_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES)?,
+        github_secret: env_secret("RELEASEGATE_GITHUB_WEBHOOK_SECRET")?.map(String::into_bytes),
+        verify_on_startup: env_flag("RELEASEGATE_LEDGER_VERIFY_ON_STARTUP", false)?,
+        fail_on_corruption: env_flag("RELEASEGATE_LEDGER_FAIL_ON_CORRUPTION", true)?,
+        io_timeout: io_timeout(&args.io_timeout, args.io_timeout_source)?,
+    })
+}
+
+/// Parses the `--io-timeout` value. The error names `RELEASEGATE_IO_TIMEOUT` when the value came
+/// from that variable, because the user did not type the flag.
+fn io_timeout(text: &str, source: Option<ValueSource>) -> Result<Duration, String> {
+    let seconds = text
+        .parse::<u64>()
+        .ok()
+        .filter(|seconds| IO_TIMEOUT_SECONDS.contains(seconds));
+    match (seconds, source) {
+        (Some(seconds), _) => Ok(Duration::from_secs(seconds)),
+        (None, Some(ValueSource::EnvVariable)) => Err(format!(
+            "invalid value '{text}' in {IO_TIMEOUT_VARIABLE} (read for --io-timeout): expected a \
+             whole number of seconds from {} to {}",
+            IO_TIMEOUT_SECONDS.start(),
+            IO_TIMEOUT_SECONDS.end()
+        )),
+        (None, _) => Err(format!(
+            "invalid value '{text}' for --io-timeout: expected a whole number of seconds from {} \
+             to {}",
+            IO_TIMEOUT_SECONDS.start(),
+            IO_TIMEOUT_SECONDS.end()
+        )),
+    }
+}
+
 fn serve(args: ServeArgs) -> Result<(), Failure> {
+    let settings = read_settings(&args).map_err(usage)?;
     let policies = args
         .policies
         .clone()
@@ -81,25 +139,24 @@ fn serve(args: ServeArgs) -> Result<(), Failure> {
             "transitions.yaml",
         ),
         role_map: map_path(args.role_map.as_deref(), &policies, "roles.yaml"),
-        strict: args.strict || env_flag("RELEASEGATE_STRICT_MODE", false).map_err(usage)?,
+        strict: settings.strict,
         policies,
     };
     let config = service_config(&paths).map_err(|error| usage(error.to_string()))?;
     let bundle_hash = config.bundle.bundle_hash().to_string();
     let service = Service::open(config, &args.db).map_err(|error| usage(error.to_string()))?;
     tracing::info!(db = %args.db.display(), bundle_hash, strict = paths.strict, "ledger opened, bundle loaded");
-    verify_on_startup(&service)?;
+    if settings.verify_on_startup {
+        verify_on_startup(&service, settings.fail_on_corruption)?;
+    }
 
     let server_config = ServerConfig {
         addr: args.addr.clone(),
         workers: usize::from(args.workers),
-        api_token: env_secret("RELEASEGATE_API_TOKEN").map_err(usage)?,
-        max_body_bytes: env_usize("RELEASEGATE_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES)
-            .map_err(usage)?,
-        github_secret: env_secret("RELEASEGATE_GITHUB_WEBHOOK_SECRET")
-            .map_err(usage)?
-            .map(String::into_bytes),
-        io_timeout: Duration::from_secs(u64::from(args.io_timeout)),
+        api_token: settings.api_token,
+        max_body_bytes: settings.max_body_bytes,
+        github_secret: settings.github_secret,
+        io_timeout: settings.io_timeout,
     };
     let running = server::start(Arc::new(service), server_config)
         .map_err(|error| usage(error.to_string()))?;
@@ -121,12 +178,8 @@ fn env_secret(name: &str) -> Result<Option<String>, String> {
     }
 }
 
-fn verify_on_startup(service: &Service) -> Result<(), Failure> {
-    if !env_flag("RELEASEGATE_LEDGER_VERIFY_ON_STARTUP", false).map_err(usage)? {
-        return Ok(());
-    }
-    let fail = env_flag("RELEASEGATE_LEDGER_FAIL_ON_CORRUPTION", true).map_err(usage)?;
-    match service.ledger().verify_at_startup(fail) {
+fn verify_on_startup(service: &Service, fail_on_corruption: bool) -> Result<(), Failure> {
+    match service.ledger().verify_at_startup(fail_on_corruption) {
         Ok(verification) if verification.valid => {
             tracing::info!(checked = verification.checked, head_hash = %verification.head_hash, "ledger verified at startup");
             Ok(())

@@ -21,12 +21,26 @@ pub enum LedgerError {
         source: rusqlite::Error,
     },
 
+    /// `creates` is set when the failed open would have created a missing file, so the message
+    /// can offer a new path as a fix.
     #[error(
-        "{} is not a ReleaseGate ledger ({detail}); point --db or RELEASEGATE_DB at a ledger file \
-         or at a path that does not exist yet",
-        .path.display()
+        "{} is not a ReleaseGate ledger ({detail}); point --db or RELEASEGATE_DB at a ledger \
+         file{}",
+        .path.display(),
+        new_ledger_hint(*.creates)
     )]
-    NotALedger { path: PathBuf, detail: String },
+    NotALedger {
+        path: PathBuf,
+        detail: String,
+        creates: bool,
+    },
+
+    #[error(
+        "ledger path {} is a directory; --db and RELEASEGATE_DB take a file, for example {}",
+        .path.display(),
+        .path.join("releasegate.db").display()
+    )]
+    IsDirectory { path: PathBuf },
 
     #[error(
         "ledger {} has format version {found}, newer than version {supported} that this build \
@@ -102,7 +116,26 @@ pub enum LedgerError {
     },
 }
 
+fn new_ledger_hint(creates: bool) -> &'static str {
+    match creates {
+        true => ", or at a path that does not exist yet to create a new ledger",
+        false => "",
+    }
+}
+
 impl LedgerError {
+    /// Marks a `NotALedger` error as coming from an open that creates a missing file.
+    pub(crate) fn for_creating_open(self) -> Self {
+        match self {
+            Self::NotALedger { path, detail, .. } => Self::NotALedger {
+                path,
+                detail,
+                creates: true,
+            },
+            other => other,
+        }
+    }
+
     /// Classifies a SQLite error: busy, full, read-only and not-a-database get their own variant.
     pub(crate) fn sqlite(
         path: &std::path::Path,
@@ -117,6 +150,7 @@ impl LedgerError {
             Some(ErrorCode::NotADatabase) => Self::NotALedger {
                 path,
                 detail: "the file is not an SQLite database".to_owned(),
+                creates: false,
             },
             Some(ErrorCode::CannotOpen) => Self::Open { path, source },
             _ => Self::Sqlite {

@@ -53,6 +53,15 @@ END;
 /// Opens the write connection: creates the file when `create` is set, creates the tables on an
 /// empty database, and switches to WAL with `synchronous=FULL`.
 pub fn open_writer(path: &Path, create: bool) -> Result<Connection, LedgerError> {
+    let opened = open_writer_at(path, create);
+    match create {
+        true => opened.map_err(LedgerError::for_creating_open),
+        false => opened,
+    }
+}
+
+fn open_writer_at(path: &Path, create: bool) -> Result<Connection, LedgerError> {
+    reject_directory(path)?;
     let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     if create {
         flags |= OpenFlags::SQLITE_OPEN_CREATE;
@@ -93,6 +102,7 @@ pub fn open_reader(path: &Path, read_only: bool) -> Result<Connection, LedgerErr
 
 /// Checks, without writing, that an existing file is a ledger of a readable version.
 pub fn check_existing(path: &Path) -> Result<(), LedgerError> {
+    reject_directory(path)?;
     if !path.exists() {
         return Err(LedgerError::NotFound {
             path: path.to_path_buf(),
@@ -185,9 +195,20 @@ fn check_version(conn: &Connection, path: &Path) -> Result<(), LedgerError> {
     Ok(())
 }
 
+/// Fails with `IsDirectory` for a directory, which SQLite reports only as a disk I/O error.
+fn reject_directory(path: &Path) -> Result<(), LedgerError> {
+    match path.is_dir() {
+        true => Err(LedgerError::IsDirectory {
+            path: path.to_path_buf(),
+        }),
+        false => Ok(()),
+    }
+}
+
 fn not_a_ledger(path: &Path, detail: &str) -> LedgerError {
     LedgerError::NotALedger {
         path: path.to_path_buf(),
         detail: detail.to_owned(),
+        creates: false,
     }
 }

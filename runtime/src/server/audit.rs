@@ -1,15 +1,33 @@
 //! Audit endpoints: ledger verification, one stored decision, and the SOC 2 export.
 
-use std::collections::BTreeMap;
-
 use serde_json::{json, Value};
 
+use super::query::{Query, QueryError};
 use super::reply::Reply;
 use crate::export::{build_soc2, write_csv, write_json, ExportQuery, CONTRACT};
-use crate::ledger::LedgerError;
+use crate::ledger::normalize_timestamp;
 use crate::service::Service;
 
-pub fn verify(service: &Service, query: &BTreeMap<String, String>) -> Reply {
+/// Query parameters of `GET /audit/ledger/verify`.
+const VERIFY_PARAMS: [&str; 1] = ["repo"];
+
+/// Query parameters of `GET /audit/export`.
+const EXPORT_PARAMS: [&str; 8] = [
+    "repo",
+    "contract",
+    "format",
+    "status",
+    "since",
+    "until",
+    "limit",
+    "verify_chain",
+];
+
+/// `GET /audit/ledger/verify` with an optional `repo`.
+pub fn verify(service: &Service, query: &Query) -> Reply {
+    if let Err(error) = query.check_params(&VERIFY_PARAMS) {
+        return invalid_param(&error);
+    }
     let repo = query.get("repo").map(String::as_str);
     match service.ledger().verify(repo) {
         Ok(verification) => Reply::json(200, &json!(verification)),
@@ -59,7 +77,7 @@ pub fn decision(service: &Service, decision_id: &str) -> Reply {
 
 /// `GET /audit/export?repo=R&contract=soc2_v1&format=json|csv` with optional `status`, `since`,
 /// `until`, `limit` and `verify_chain`.
-pub fn export(service: &Service, query: &BTreeMap<String, String>) -> Reply {
+pub fn export(service: &Service, query: &Query) -> Reply {
     let export_query = match export_query(query) {
         Ok(export_query) => export_query,
         Err(reply) => return reply,
@@ -68,13 +86,8 @@ pub fn export(service: &Service, query: &BTreeMap<String, String>) -> Reply {
     let export = match build_soc2(service.ledger(), &export_query) {
         Ok(export) => export,
         Err(error) => {
-            let status = if matches!(error, LedgerError::InvalidTimestamp { .. }) {
-                400
-            } else {
-                503
-            };
-            tracing::warn!(%error, "export failed");
-            return Reply::error(status, "export_failed", &error.to_string(), None);
+            tracing::error!(%error, "export failed");
+            return Reply::error(503, "export_failed", &error.to_string(), None);
         }
     };
     let mut body = Vec::new();
@@ -95,7 +108,14 @@ pub fn export(service: &Service, query: &BTreeMap<String, String>) -> Reply {
     }
 }
 
-fn export_query(query: &BTreeMap<String, String>) -> Result<ExportQuery, Reply> {
+fn invalid_param(error: &QueryError) -> Reply {
+    Reply::error(400, "invalid_request", &error.message, Some(&error.param))
+}
+
+fn export_query(query: &Query) -> Result<ExportQuery, Reply> {
+    query
+        .check_params(&EXPORT_PARAMS)
+        .map_err(|error| invalid_param(&error))?;
     let invalid =
         |field: &str, message: String| Reply::error(400, "invalid_request", &message, Some(field));
     if let Some(contract) = query
@@ -142,6 +162,11 @@ fn export_query(query: &BTreeMap<String, String>) -> Result<ExportQuery, Reply> 
         })?),
         None => None,
     };
+    for bound in ["since", "until"] {
+        if let Some(text) = query.get(bound) {
+            normalize_timestamp(text).map_err(|error| invalid(bound, error.to_string()))?;
+        }
+    }
     Ok(ExportQuery {
         repo: query.get("repo").cloned(),
         status,

@@ -1,12 +1,12 @@
 //! Request routing: method and path to a handler, each returning a `Reply`.
 
-use std::collections::BTreeMap;
 use std::time::Instant;
 
 use serde_json::{json, Value};
 use time::OffsetDateTime;
 use vm::decision::ReasonCode;
 
+use super::query::Query;
 use super::reply::Reply;
 use crate::forge::forge_to_request;
 use crate::github::{handle_webhook, WebhookError, WebhookHeaders};
@@ -19,7 +19,7 @@ use crate::stored_override::OverrideFailure;
 pub struct Incoming<'a> {
     pub method: &'a str,
     pub path: &'a str,
-    pub query: &'a BTreeMap<String, String>,
+    pub query: &'a Query,
     pub headers: WebhookHeaders<'a>,
     pub body: &'a [u8],
     pub received_at: OffsetDateTime,
