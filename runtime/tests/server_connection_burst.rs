@@ -259,13 +259,7 @@ fn send_raw(host: &str, request: &[u8]) -> (Vec<String>, bool) {
     // The server may close before it has read everything, which fails the write.
     let _ = stream.write_all(request);
     let mut reader = BufReader::new(&mut stream);
-    let head = reply_head(&mut reader);
-    let length = head
-        .iter()
-        .find_map(|line| line.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap()))
-        .unwrap_or(0);
-    let mut body = vec![0u8; length];
-    reader.read_exact(&mut body).unwrap();
+    let head = read_reply(&mut reader);
     let mut rest = Vec::new();
     let closed = matches!(reader.read_to_end(&mut rest), Ok(0));
     (head, closed)
@@ -325,6 +319,7 @@ fn ambiguous_framing_rejected() {
         ("Content-Length: 0\r\nContent-Length: 40\r\n", "HTTP/1.1 400 Bad Request"),
         ("Content-Length: 40\r\nTransfer-Encoding: chunked\r\n", "HTTP/1.1 400 Bad Request"),
         ("Transfer-Encoding: gzip, chunked\r\n", "HTTP/1.1 501 Not Implemented"),
+        ("Transfer-Encoding: chunked\r\nTransfer-Encoding: gzip\r\n", "HTTP/1.1 501 Not Implemented"),
     ];
     for (headers, expected) in cases {
         let request = format!("POST /integrations/jira/transition/check HTTP/1.1\r\nHost: {host}\r\n{headers}\r\n{smuggled}");
@@ -382,4 +377,68 @@ fn head_is_get_without_body() {
     stream.read_to_string(&mut reply).unwrap();
     assert!(reply.starts_with("HTTP/1.1 200 OK\r\n"), "{reply}");
     assert!(reply.ends_with("\r\n\r\n"), "a body after the head: {reply}");
+}
+
+/// Reads one reply from `reader`, its body included, and returns the lines of its head.
+fn read_reply(reader: &mut BufReader<&mut TcpStream>) -> Vec<String> {
+    let head = reply_head(reader);
+    let length = head
+        .iter()
+        .find_map(|line| line.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap()))
+        .unwrap_or(0);
+    let mut body = vec![0u8; length];
+    reader.read_exact(&mut body).unwrap();
+    head
+}
+
+#[test]
+fn pipelined_request_after_long_body() {
+    let server = short_timeout_server();
+    let host = server.base.trim_start_matches("http://").to_string();
+    // Over 1,024 bytes, so a worker reads the body from the connection. The body is valid JSON
+    // that misses required fields, so the check is a 400 and the connection stays open.
+    let body = format!("{}{{}}", " ".repeat(1_500));
+    let next = format!("GET /healthz HTTP/1.1\r\nHost: {host}\r\n\r\n");
+    let path = "/integrations/jira/transition/check";
+    let framings = [
+        format!("POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Length: {}\r\n\r\n{body}", body.len()),
+        format!("POST {path} HTTP/1.1\r\nHost: {host}\r\nTransfer-Encoding: chunked\r\n\r\n{:x}\r\n{body}\r\n0\r\n\r\n", body.len()),
+    ];
+    for request in &framings {
+        // The race this guards against lost the second request in about half of the tries.
+        for attempt in 0..20 {
+            let mut stream = open(&host);
+            stream.write_all(format!("{request}{next}").as_bytes()).unwrap();
+            let mut reader = BufReader::new(&mut stream);
+            let first = read_reply(&mut reader);
+            assert_eq!(first.first().map(String::as_str), Some("HTTP/1.1 400 Bad Request"), "attempt {attempt}");
+            let second = read_reply(&mut reader);
+            assert_eq!(second.first().map(String::as_str), Some("HTTP/1.1 200 OK"), "attempt {attempt}: {request:.80}");
+        }
+    }
+}
+
+#[test]
+fn unread_body_closes_at_once() {
+    let server = token_server();
+    let host = server.base.trim_start_matches("http://").to_string();
+    let mut stream = send_head(&host, 5_000);
+    let started = std::time::Instant::now();
+    let mut reply = Vec::new();
+    stream.read_to_end(&mut reply).unwrap();
+    assert!(String::from_utf8_lossy(&reply).starts_with("HTTP/1.1 401"));
+    // The server's I/O timeout is 30 s, so a close that waited for it would take that long.
+    assert!(started.elapsed() < Duration::from_secs(10), "closed after {:?}", started.elapsed());
+}
+
+#[test]
+fn stalled_chunked_body_times_out() {
+    let server = short_timeout_server();
+    let host = server.base.trim_start_matches("http://").to_string();
+    let mut stream = open(&host);
+    let head = format!(
+        "POST /integrations/jira/transition/check HTTP/1.1\r\nHost: {host}\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{{\"a\":"
+    );
+    stream.write_all(head.as_bytes()).unwrap();
+    assert_eq!(status_line(&mut stream), "HTTP/1.1 408 Request Timeout");
 }

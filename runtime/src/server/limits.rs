@@ -44,6 +44,9 @@ pub fn read_body(
             Err(error) if matches!(error.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
                 return Err(BodyError::TimedOut { timeout })
             }
+            // A decoder can turn a socket timeout into an error of its own kind (the chunked
+            // decoder does), so any error at or past the deadline counts as the timeout.
+            Err(_) if Instant::now() >= deadline => return Err(BodyError::TimedOut { timeout }),
             Err(error) => return Err(BodyError::Io(error)),
         };
         if body.len() + read > limit {

@@ -103,12 +103,6 @@ impl ClientConnection {
     /// first byte of a head (ReleaseGate patch).
     fn check_head_deadline(&mut self) -> IoResult<()> {
         let now = Instant::now();
-        if self.head_deadline.is_none() && self.previous_body_unread() {
-            return Err(IoError::new(
-                ErrorKind::ConnectionAborted,
-                "the previous request's body was not read",
-            ));
-        }
         match (self.head_deadline, self.head_timeout) {
             (Some(deadline), _) if now > deadline => Err(IoError::new(
                 ErrorKind::TimedOut,
@@ -182,6 +176,14 @@ impl ClientConnection {
     /// Blocks until the header has been read.
     fn read(&mut self) -> Result<Request, ReadError> {
         self.head_deadline = None;
+        // ReleaseGate patch: once the previous request is done with the connection, close it
+        // at once if that request's body was left unread, instead of waiting for more bytes.
+        if !self.next_header_source.wait_turn() || self.previous_body_unread() {
+            return Err(ReadError::ReadIoError(IoError::new(
+                ErrorKind::ConnectionAborted,
+                "the previous request's body was not read",
+            )));
+        }
         let (method, path, version, headers) = {
             // reading the request line
             let (method, path, version) = {

@@ -313,6 +313,9 @@ impl Server {
             let tasks_pool = util::TaskPool::new();
 
             log::debug!("Running accept thread");
+            // ReleaseGate patch: while descriptors stay exhausted, accept fails every
+            // ACCEPT_RETRY_DELAY, so its warning is logged at most once per second.
+            let mut last_warning: Option<std::time::Instant> = None;
             while !inside_close_trigger.load(Relaxed) {
                 let new_client = match server.accept() {
                     Ok((sock, _)) => {
@@ -381,7 +384,10 @@ impl Server {
                     // before it was accepted, affects one connection at a time, so the loop
                     // waits briefly (to not spin while descriptors stay exhausted) and goes on.
                     Err(e) if !listener_broken(&e) => {
-                        log::warn!("Error accepting new client, retrying: {}", e);
+                        if last_warning.map_or(true, |at| at.elapsed() >= Duration::from_secs(1)) {
+                            log::warn!("Error accepting new client, retrying: {}", e);
+                            last_warning = Some(std::time::Instant::now());
+                        }
                         thread::sleep(ACCEPT_RETRY_DELAY);
                     }
                     Err(e) => {

@@ -172,10 +172,17 @@ where
     W: Write + Send + 'static,
 {
     // finding the transfer-encoding header
-    let transfer_encoding = headers
+    // ReleaseGate patch: several header lines make one list (RFC 9110, section 5.3), which the
+    // published version cut to the first line.
+    let codings: Vec<&str> = headers
         .iter()
-        .find(|h: &&Header| h.field.equiv("Transfer-Encoding"))
-        .map(|h| h.value.clone());
+        .filter(|h: &&Header| h.field.equiv("Transfer-Encoding"))
+        .map(|h| h.value.as_str())
+        .collect();
+    let transfer_encoding = match codings.is_empty() {
+        true => None,
+        false => Some(AsciiString::from_ascii(codings.join(", ")).unwrap_or_default()),
+    };
 
     // ReleaseGate patch: the published version ignored a `Content-Length` it could not parse
     // and kept the first of several, so the body was then read as the next request.
@@ -209,12 +216,14 @@ where
     // ReleaseGate patch: bodies read from the connection by a worker are tracked, and a body
     // that is empty or read here in full is finished from the start.
     let body_finished = Arc::new(AtomicBool::new(true));
+    // The tracker sits inside `FusedReader`, which drops the connection's reader at the end of
+    // the body and so lets the next request be read: the flag is set before that.
     let track = |reader: Box<dyn Read + Send + 'static>| {
         body_finished.store(false, Ordering::SeqCst);
-        Box::new(TrackedReader {
+        Box::new(FusedReader::new(TrackedReader {
             inner: reader,
             finished: Arc::clone(&body_finished),
-        }) as Box<dyn Read + Send + 'static>
+        })) as Box<dyn Read + Send + 'static>
     };
 
     // we wrap `source_data` around a reading whose nature depends on the transfer-encoding and
@@ -247,12 +256,12 @@ where
             Box::new(Cursor::new(buffer)) as Box<dyn Read + Send + 'static>
         } else {
             let (data_reader, _) = EqualReader::new(source_data, content_length); // TODO:
-            track(Box::new(FusedReader::new(data_reader)))
+            track(Box::new(data_reader))
         }
     } else if transfer_encoding.is_some() {
         // if a transfer-encoding was specified, then "chunked" is ALWAYS applied
         // over the message (RFC2616 #3.6)
-        track(Box::new(FusedReader::new(Decoder::new(source_data))))
+        track(Box::new(Decoder::new(source_data)))
     } else {
         // if we have neither a Content-Length nor a Transfer-Encoding,
         // assuming that we have no data

@@ -409,6 +409,9 @@ where
                 .headers
                 .push(Header::from_bytes(&b"Transfer-Encoding"[..], &b"chunked"[..]).unwrap()),
 
+            // ReleaseGate patch: a 1xx reply has no Content-Length (RFC 9110, section 8.6).
+            Some(TransferEncoding::Identity) if (100..200).contains(&self.status_code.0) => {}
+
             Some(TransferEncoding::Identity) => {
                 assert!(data_length.is_some());
                 let data_length = data_length.unwrap();
