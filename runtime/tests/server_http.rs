@@ -501,6 +501,7 @@ fn audit_query_errors_name_param() {
         ("/audit/export?colour=red", "colour", "unknown query parameter `colour`; expected one of: repo, contract"),
         ("/audit/ledger/verify?repo=a&repo=b", "repo", "query parameter `repo` is given 2 times"),
         ("/audit/ledger/verify?repository=a", "repository", "unknown query parameter `repository`; expected one of: repo"),
+        ("/audit/export?verify_chain=yes", "verify_chain", "`yes` is not one of true, 1, false, 0"),
     ];
     for (path, field, expected) in cases {
         let (status, reply) = get(&server.url(path));
@@ -512,4 +513,15 @@ fn audit_query_errors_name_param() {
     }
     let (status, reply) = get(&server.url("/audit/export?since=2026-12-04&until=2026-12-05T00:00:00%2B01:00"));
     assert_eq!(status, 200, "valid bounds: {reply}");
+}
+
+#[test]
+fn decisions_path_without_id() {
+    let server = start(Options::default());
+    for path in ["/audit/decisions", "/audit/decisions/"] {
+        let (status, reply) = get(&server.url(path));
+        assert_eq!(status, 404, "{path}: {reply}");
+        let message = reply["message"].as_str().unwrap_or_default();
+        assert!(message.contains("/audit/decisions/{decision_id}"), "{path}: {message}");
+    }
 }

@@ -149,7 +149,7 @@ fn export_query(query: &Query) -> Result<ExportQuery, Reply> {
         Some(other) => {
             return Err(invalid(
                 "verify_chain",
-                format!("`{other}` is not true or false"),
+                format!("`{other}` is not one of true, 1, false, 0 (an empty value means true)"),
             ))
         }
     };

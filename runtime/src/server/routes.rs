@@ -54,6 +54,12 @@ pub fn route(service: &Service, config: &RouteConfig, incoming: &Incoming<'_>) -
         ("GET", "/audit/ledger/verify") => super::audit::verify(service, incoming.query),
         ("POST", "/audit/overrides") => override_decision(service, None, incoming),
         ("POST", "/webhooks/github") => github_webhook(service, config, incoming),
+        ("GET", "/audit/decisions") => Reply::error(
+            404,
+            "not_found",
+            "no decision id in the path; use /audit/decisions/{decision_id}",
+            None,
+        ),
         ("GET", _) if path.starts_with("/audit/decisions/") => {
             super::audit::decision(service, path.trim_start_matches("/audit/decisions/"))
         }
