@@ -142,3 +142,35 @@ fn missing_schema_exits_2() {
     assert_eq!(output.status.code(), Some(2));
     assert!(text(&output.stderr).contains("--schema"), "{}", text(&output.stderr));
 }
+
+/// Runs `releasegate ARGS` with stdout a pipe whose reading end is already closed, as with
+/// `releasegate … | head -0`, and returns the exit code and stderr.
+fn run_with_closed_stdout(args: &[&str]) -> (Option<i32>, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_releasegate"))
+        .current_dir(repo())
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    (output.status.code(), text(&output.stderr))
+}
+
+#[test]
+fn closed_stdout_keeps_exit_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let out = out.to_str().unwrap();
+    let (code, stderr) = run_with_closed_stdout(&["compile", "policies", "-o", out]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(Path::new(out).join("bundle.rgb").exists());
+
+    let bad = dir.path().join("bad.yaml");
+    std::fs::write(&bad, "policy_id: B-1\nname: b\nwhen: \"risk.levl == 1\"\nenforcement: {result: BLOCK, message: x}\n").unwrap();
+    let (code, stderr) = run_with_closed_stdout(&["check", "--format", "json", bad.to_str().unwrap()]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

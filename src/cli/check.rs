@@ -136,6 +136,6 @@ fn print_json(checked: &Checked) -> Result<(), serde_json::Error> {
         },
     };
     let text = serde_json::to_string_pretty(&output)?;
-    println!("{text}");
+    outln!("{text}");
     Ok(())
 }

@@ -49,11 +49,11 @@ pub fn run(args: CompileArgs) -> Exit {
         return Exit::Usage;
     }
     let artifact = &compiled.artifact;
-    println!("compiled {} policies from {} files", artifact.program.policies.len(), compiled.policy_files);
-    println!("bundle_hash: {}", artifact.bundle_hash);
-    println!("artifact_sha256: {}", artifact.artifact_sha256);
-    println!("wrote {}", args.output.join(ARTIFACT_FILE).display());
-    println!("wrote {}", args.output.join(MANIFEST_FILE).display());
+    outln!("compiled {} policies from {} files", artifact.program.policies.len(), compiled.policy_files);
+    outln!("bundle_hash: {}", artifact.bundle_hash);
+    outln!("artifact_sha256: {}", artifact.artifact_sha256);
+    outln!("wrote {}", args.output.join(ARTIFACT_FILE).display());
+    outln!("wrote {}", args.output.join(MANIFEST_FILE).display());
     Exit::Success
 }
 

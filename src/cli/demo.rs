@@ -46,23 +46,23 @@ pub fn run(args: DemoArgs) -> Exit {
         Err(message) => return fail(Exit::Usage, &message),
     };
     let base = format!("http://{}", running.addr());
-    println!("ReleaseGate demo");
-    println!(
+    outln!("ReleaseGate demo");
+    outln!(
         "  policies:  {} (bundle {})",
         args.policies.display(),
         service.bundle().bundle_hash()
     );
-    println!(
+    outln!(
         "  ledger:    {}",
         workdir.path().join("releasegate.db").display()
     );
-    println!("  server:    {base}");
+    outln!("  server:    {base}");
     let result = story(&base, workdir.path());
     running.shutdown();
     match result {
         Ok(()) => {
             if args.keep.is_none() {
-                println!("\n(The temporary directory is removed now; pass --keep DIR to keep the files.)");
+                outln!("\n(The temporary directory is removed now; pass --keep DIR to keep the files.)");
             }
             Exit::Success
         }
@@ -164,13 +164,13 @@ fn attach_risk(base: &str) -> Result<(), String> {
         )?,
         200,
     )?;
-    println!("\n1. GitHub pull_request webhook (signed): acme-payments/ledger-service #912");
-    println!("   counters: 27 files changed, +1184 -203 lines");
+    outln!("\n1. GitHub pull_request webhook (signed): acme-payments/ledger-service #912");
+    outln!("   counters: 27 files changed, +1184 -203 lines");
     let keys: Vec<&str> = reply["issue_keys"]
         .as_array()
         .map(|keys| keys.iter().filter_map(Value::as_str).collect())
         .unwrap_or_default();
-    println!(
+    outln!(
         "   risk {} (score {}) attached to {}",
         text(&reply, "risk_level"),
         reply["risk_score"],
@@ -199,15 +199,15 @@ fn attempt_transition(base: &str) -> Result<String, String> {
     });
     let url = format!("{base}/integrations/jira/transition/check");
     let reply = expect(send("POST", &url, Some(&request.to_string()), &[])?, 200)?;
-    println!("\n2. Jira issue {ISSUE_KEY}: transition \"Ready for Release -> Done\" (id 31) in PRODUCTION");
-    println!("   requested by {REQUESTER} ({REQUESTER_EMAIL})");
-    println!(
+    outln!("\n2. Jira issue {ISSUE_KEY}: transition \"Ready for Release -> Done\" (id 31) in PRODUCTION");
+    outln!("   requested by {REQUESTER} ({REQUESTER_EMAIL})");
+    outln!(
         "   status: {} ({})",
         text(&reply, "status"),
         text(&reply, "reason_code")
     );
-    println!("   block reason: {}", text(&reply, "reason"));
-    println!("   decision id: {}", text(&reply, "decision_id"));
+    outln!("   block reason: {}", text(&reply, "reason"));
+    outln!("   decision id: {}", text(&reply, "decision_id"));
     if reply["status"] != "BLOCKED" || reply["allow"] != false {
         return Err(format!("expected BLOCKED, got {reply}"));
     }
@@ -218,18 +218,18 @@ fn override_block(base: &str, decision_id: &str) -> Result<(), String> {
     let url = format!("{base}/integrations/jira/decisions/{decision_id}/override");
     let body = json!({"actor_account_id": RELEASE_MANAGER, "reason": OVERRIDE_REASON});
     let reply = expect(send("POST", &url, Some(&body.to_string()), &[])?, 200)?;
-    println!(
+    outln!(
         "\n3. Override by {RELEASE_MANAGER} (roles {})",
         reply["actor"]["roles"]
     );
-    println!("   reason: {OVERRIDE_REASON}");
-    println!(
+    outln!("   reason: {OVERRIDE_REASON}");
+    outln!(
         "   status: {} ({})",
         text(&reply, "status"),
         text(&reply, "reason_code")
     );
-    println!("   override id: {}", text(&reply, "override_id"));
-    println!("   overridden decision id: {decision_id}");
+    outln!("   override id: {}", text(&reply, "override_id"));
+    outln!("   overridden decision id: {decision_id}");
     if reply["status"] != "ALLOWED" {
         return Err(format!("expected ALLOWED, got {reply}"));
     }
@@ -237,7 +237,7 @@ fn override_block(base: &str, decision_id: &str) -> Result<(), String> {
 }
 
 fn export(base: &str, dir: &Path) -> Result<(), String> {
-    println!("\n4. SOC 2 export (soc2_v1)");
+    outln!("\n4. SOC 2 export (soc2_v1)");
     for format in ["json", "csv"] {
         let url = format!("{base}/audit/export?contract=soc2_v1&format={format}&verify_chain=true");
         let (status, body) = send("GET", &url, None, &[])?;
@@ -247,7 +247,7 @@ fn export(base: &str, dir: &Path) -> Result<(), String> {
         let path = dir.join(format!("soc2_export.{format}"));
         std::fs::write(&path, body)
             .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
-        println!("   {format}: {}", path.display());
+        outln!("   {format}: {}", path.display());
     }
     Ok(())
 }
@@ -257,7 +257,7 @@ fn verify(base: &str) -> Result<(), String> {
         send("GET", &format!("{base}/audit/ledger/verify"), None, &[])?,
         200,
     )?;
-    println!(
+    outln!(
         "\n5. Ledger verification: valid={} entries checked={} head={}",
         reply["valid"],
         reply["checked"],

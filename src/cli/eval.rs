@@ -117,8 +117,8 @@ pub fn run(args: EvalArgs) -> Exit {
     let mode = if args.strict { Mode::Strict } else { Mode::Permissive };
     let decision = combine(&results, mode);
     match args.format {
-        Format::Human => print!("{}", render_human(&results, &decision)),
-        Format::Json => println!("{}", render_json(&bundle, &results, &decision, mode)),
+        Format::Human => out!("{}", render_human(&results, &decision)),
+        Format::Json => outln!("{}", render_json(&bundle, &results, &decision, mode)),
     }
     Exit::Success
 }

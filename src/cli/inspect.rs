@@ -28,7 +28,7 @@ pub struct InspectArgs {
 pub fn run(args: InspectArgs) -> Exit {
     match super::eval::load_bundle(&args.artifact) {
         Ok(bundle) => {
-            print!("{}", render(&bundle));
+            out!("{}", render(&bundle));
             Exit::Success
         }
         Err(message) => {

@@ -72,8 +72,8 @@ fn verify(args: &VerifyArgs) -> Result<Exit, String> {
     .map_err(|error| error.to_string())?;
 
     match args.format {
-        VerifyFormat::Json => println!("{}", to_json(&verification)?),
-        VerifyFormat::Human => println!(
+        VerifyFormat::Json => outln!("{}", to_json(&verification)?),
+        VerifyFormat::Human => outln!(
             "{}",
             describe(&args.db, args.repo.as_deref(), &verification)
         ),
@@ -123,7 +123,7 @@ fn checkpoint(args: &CheckpointArgs) -> Result<Exit, String> {
     match &args.output {
         Some(path) => std::fs::write(path, format!("{text}\n"))
             .map_err(|error| format!("cannot write checkpoint file {}: {error}", path.display()))?,
-        None => println!("{text}"),
+        None => outln!("{text}"),
     }
     Ok(Exit::Success)
 }

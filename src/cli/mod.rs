@@ -1,5 +1,19 @@
 //! Command-line verbs. Results go to stdout; diagnostics and logs go to stderr.
 
+/// `println!` for verb output, through `stdout::write`.
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::cli::stdout::write(format_args!($($arg)*), true)
+    };
+}
+
+/// `print!` for verb output, through `stdout::write`.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::cli::stdout::write(format_args!($($arg)*), false)
+    };
+}
+
 mod check;
 mod compile;
 mod demo;
@@ -11,6 +25,7 @@ mod ledger;
 mod override_cmd;
 mod risk;
 mod serve;
+mod stdout;
 mod test_cmd;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};

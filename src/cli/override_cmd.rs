@@ -57,7 +57,7 @@ pub fn run(args: OverrideArgs) -> Exit {
     let now = time::OffsetDateTime::now_utc();
     match override_stored(&ledger, &roles, &args.decision_id, &input, now) {
         Ok(outcome) => {
-            println!(
+            outln!(
                 "{}",
                 serde_json::to_string_pretty(&outcome.response).unwrap_or_default()
             );

@@ -145,7 +145,7 @@ fn open_store(db: &Path, create: bool) -> Result<RiskStore, String> {
 
 fn print_property(issue_key: &str, metadata: &RiskMetadata) {
     let value = serde_json::json!({"issue_key": issue_key, "key": "releasegate_risk", "value": metadata.to_property()});
-    println!(
+    outln!(
         "{}",
         serde_json::to_string_pretty(&value).unwrap_or_default()
     );

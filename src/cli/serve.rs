@@ -160,7 +160,7 @@ fn serve(args: ServeArgs) -> Result<(), Failure> {
     };
     let running = server::start(Arc::new(service), server_config)
         .map_err(|error| usage(error.to_string()))?;
-    println!("listening on http://{}", running.addr());
+    outln!("listening on http://{}", running.addr());
     let _ = std::io::stdout().flush();
     running.wait();
     Ok(())

@@ -106,7 +106,7 @@ pub fn run(args: TestArgs) -> Exit {
     }
     let (passed, failed) = run_suites(&bundle, &suites);
     let verdict = if failed == 0 { "ok" } else { "FAILED" };
-    println!("test result: {verdict}. {passed} passed; {failed} failed; {} files", files.len());
+    outln!("test result: {verdict}. {passed} passed; {failed} failed; {} files", files.len());
     if failed == 0 { Exit::Success } else { Exit::Findings }
 }
 
@@ -169,11 +169,11 @@ fn run_suites(bundle: &Bundle, suites: &[(String, Suite)]) -> (usize, usize) {
         for case in &suite.cases {
             let differences = run_case(bundle, suite, case);
             if differences.is_empty() {
-                println!("ok   {file}: {}", case.name);
+                outln!("ok   {file}: {}", case.name);
                 passed += 1;
             } else {
-                println!("FAIL {file}: {}", case.name);
-                differences.iter().for_each(|line| println!("    {line}"));
+                outln!("FAIL {file}: {}", case.name);
+                differences.iter().for_each(|line| outln!("    {line}"));
                 failed += 1;
             }
         }
