@@ -217,3 +217,42 @@ fn list_equality_is_type_mismatch() {
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     assert!(stderr(&output).contains("releasegate::check::type_mismatch"), "{}", stderr(&output));
 }
+
+#[test]
+fn odd_directory_entries_are_findings() {
+    let dir = dir_with(&[("real.yaml", VALID)]);
+    std::os::unix::fs::symlink("/nonexistent/policy.yaml", dir.path().join("dangling.yaml")).unwrap();
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    std::os::unix::fs::symlink("..", dir.path().join("sub/loop")).unwrap();
+    let fifo = dir.path().join("fifo.yaml");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success(), "mkfifo failed");
+
+    // Reading the FIFO would block, so the run gets a deadline instead of `output()`.
+    let schema = schema();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_releasegate"))
+        .args(["check", "--format", "json", "--schema", schema.to_str().unwrap(), dir.path().to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(30) {
+            child.kill().unwrap();
+            panic!("check did not finish; it is reading the FIFO");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let text = report.to_string();
+    for name in ["dangling.yaml", "fifo.yaml"] {
+        assert!(text.contains(name), "{name} is not reported: {text}");
+    }
+    assert!(text.contains("not a regular file"), "{text}");
+    // The loop is walked once. Were `sub/loop/real.yaml` read too, its policy id would be
+    // reported as a duplicate of `real.yaml`.
+    assert_eq!(text.matches("real.yaml").count(), 0, "{text}");
+}

@@ -9,6 +9,7 @@
 //! - other `*.yaml`, `*.yml`, `*.json` and `*.rgl` files are policy files;
 //! - other extensions are skipped.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::Diagnostic;
@@ -46,8 +47,9 @@ pub enum DiscoverError {
 /// file found in a directory, except that the `tests` directory rule applies only below it.
 pub fn discover<P: AsRef<Path>>(paths: &[P]) -> Result<Discovered, DiscoverError> {
     let mut files = Vec::new();
+    let mut visited = HashSet::new();
     for path in paths {
-        collect(path.as_ref(), &mut files)?;
+        collect(path.as_ref(), &mut files, &mut visited)?;
     }
     files.sort();
     files.dedup();
@@ -64,19 +66,30 @@ pub fn discover<P: AsRef<Path>>(paths: &[P]) -> Result<Discovered, DiscoverError
     Ok(found)
 }
 
-fn collect(path: &Path, files: &mut Vec<PathBuf>) -> Result<(), DiscoverError> {
+/// Adds `path`, or every file below it, to `files`. `visited` holds the canonical paths of the
+/// directories walked so far, so a symbolic link back up the tree is walked only once.
+fn collect(path: &Path, files: &mut Vec<PathBuf>, visited: &mut HashSet<PathBuf>) -> Result<(), DiscoverError> {
     let metadata = std::fs::metadata(path).map_err(|_| DiscoverError::NotFound { path: path.to_path_buf() })?;
     if !metadata.is_dir() {
         files.push(path.to_path_buf());
         return Ok(());
     }
+    if !visited.insert(std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())) {
+        return Ok(());
+    }
     let read_error = |source| DiscoverError::ReadDir { path: path.to_path_buf(), source };
     for entry in std::fs::read_dir(path).map_err(read_error)? {
         let entry_path = entry.map_err(read_error)?.path();
-        if entry_path.is_dir() && entry_path.file_name().is_some_and(|name| name == "tests") {
-            continue;
+        match std::fs::metadata(&entry_path) {
+            Ok(found) if found.is_dir() => {
+                if entry_path.file_name().is_some_and(|name| name != "tests") {
+                    collect(&entry_path, files, visited)?;
+                }
+            }
+            // A file, or a link that leads nowhere: `read_source` reports what cannot be read,
+            // as a finding of that file.
+            _ => files.push(entry_path),
         }
-        collect(&entry_path, files)?;
     }
     Ok(())
 }
@@ -107,7 +120,15 @@ pub fn classify(path: &Path) -> FileKind {
 #[expect(clippy::result_large_err, reason = "the shared pipeline contract returns the diagnostic itself")]
 pub fn read_source(sources: &mut SourceMap, path: &Path) -> Result<SourceId, Diagnostic> {
     let name = path.display().to_string();
-    let bytes = match std::fs::read(path) {
+    // Reading a FIFO or a device could block for ever, so only regular files are opened.
+    let bytes = match std::fs::metadata(path) {
+        Ok(metadata) if !metadata.is_file() => Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a regular file",
+        )),
+        _ => std::fs::read(path),
+    };
+    let bytes = match bytes {
         Ok(bytes) => bytes,
         Err(error) => {
             let id = sources.add(name.clone(), "");
