@@ -256,3 +256,20 @@ fn odd_directory_entries_are_findings() {
     // reported as a duplicate of `real.yaml`.
     assert_eq!(text.matches("real.yaml").count(), 0, "{text}");
 }
+
+#[test]
+fn byte_order_mark_is_ignored() {
+    let dsl = "\u{FEFF}policy BOM_DSL {\n  rules { require approvals.count >= 1 }\n}\n";
+    let json = "\u{FEFF}{\"policy_id\":\"BOM-JSON\",\"name\":\"t\",\"when\":\"risk.score > 80\",\"enforcement\":{\"result\":\"BLOCK\",\"message\":\"x\"}}\n";
+    let yaml = format!("\u{FEFF}{VALID}");
+    let dir = dir_with(&[("bom.rgl", dsl), ("bom.json", json), ("bom.yaml", &yaml)]);
+    let output = run_in(dir.path(), &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+
+    // A finding on the first line counts columns from the first visible character.
+    let broken = dir_with(&[("bad.rgl", "\u{FEFF}@policy X {}\n")]);
+    let output = run_in(broken.path(), &["--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["findings"][0]["line"], 1, "{report}");
+    assert_eq!(report["findings"][0]["column"], 1, "{report}");
+}

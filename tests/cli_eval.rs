@@ -132,6 +132,27 @@ fn invalid_json_exits_1() {
 }
 
 #[test]
+fn non_object_input_exits_1() {
+    let dir = bundle();
+    for (input, found) in [("null", "null"), ("[]", "an array"), ("7", "a number")] {
+        let output = eval(dir.path(), input, &[]);
+        assert_eq!(output.status.code(), Some(1), "{input}");
+        let stderr = text(&output.stderr);
+        assert!(stderr.contains(&format!("input: expected an object of signals, got {found}")), "{input}: {stderr}");
+    }
+    // A null group leaves its signals unset.
+    let output = eval(dir.path(), r#"{"risk":null}"#, &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+}
+
+#[test]
+fn bom_input_is_read() {
+    let dir = bundle();
+    let output = eval(dir.path(), "\u{FEFF}{\"risk\":{\"level\":\"HIGH\"}}", &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+}
+
+#[test]
 fn unknown_policy_exits_1() {
     let dir = bundle();
     let output = eval(dir.path(), "{}", &["--policy", "NOPE-1"]);

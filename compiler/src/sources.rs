@@ -143,7 +143,7 @@ pub fn read_source(sources: &mut SourceMap, path: &Path) -> Result<SourceId, Dia
         }
     };
     match String::from_utf8(bytes) {
-        Ok(text) => Ok(sources.add(name, text)),
+        Ok(text) => Ok(sources.add(name, without_bom(text))),
         Err(error) => Err(not_utf8(sources, name, &error)),
     }
 }
@@ -159,4 +159,13 @@ fn not_utf8(sources: &mut SourceMap, name: String, error: &std::string::FromUtf8
         "invalid UTF-8 here",
     )
     .with_help("save the file as UTF-8")
+}
+
+/// Removes a leading UTF-8 byte order mark, which some Windows editors write. Every front end then
+/// sees the same text, and lines and columns count from the first visible character.
+pub fn without_bom(text: String) -> String {
+    match text.strip_prefix('\u{FEFF}') {
+        Some(rest) => rest.to_owned(),
+        None => text,
+    }
 }

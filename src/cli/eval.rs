@@ -74,9 +74,11 @@ fn read_input(path: &Path) -> Result<String, String> {
     if path == Path::new("-") {
         let mut text = String::new();
         std::io::stdin().read_to_string(&mut text).map_err(|e| format!("cannot read stdin: {e}"))?;
-        return Ok(text);
+        return Ok(compiler::sources::without_bom(text));
     }
-    std::fs::read_to_string(path).map_err(|e| format!("cannot read input {}: {e}", path.display()))
+    std::fs::read_to_string(path)
+        .map(compiler::sources::without_bom)
+        .map_err(|e| format!("cannot read input {}: {e}", path.display()))
 }
 
 /// Resolves `--policy` references; an empty list selects every policy.

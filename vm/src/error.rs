@@ -48,7 +48,7 @@ pub enum InputError {
     #[error("signal {signal}: {value:?} is not one of the enum values {allowed}")]
     NotInEnum { signal: String, value: String, allowed: String },
 
-    #[error("signal {signal} is given twice (once nested, once as a dotted key); keep one")]
+    #[error("signal {signal} is given twice in the input (as a repeated key, or both nested and as a dotted key); keep one")]
     Duplicate { signal: String },
 
     #[error("{path}: expected an object of signals, got {found}")]

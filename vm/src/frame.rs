@@ -188,12 +188,17 @@ impl<'de> Visitor<'de> for ObjectSeed<'_, '_> {
         Ok(())
     }
 
+    // A null group (`"risk": null`) leaves its signals unset, but the input itself must be an
+    // object.
     fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        Ok(())
+        match self.prefix_len {
+            0 => Err(self.not_object("null")),
+            _ => Ok(()),
+        }
     }
 
     fn visit_none<E: de::Error>(self) -> Result<(), E> {
-        Ok(())
+        self.visit_unit()
     }
 
     fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
