@@ -225,8 +225,8 @@ fn odd_directory_entries_are_findings() {
     std::fs::create_dir(dir.path().join("sub")).unwrap();
     std::os::unix::fs::symlink("..", dir.path().join("sub/loop")).unwrap();
     let fifo = dir.path().join("fifo.yaml");
-    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
-    assert!(made.success(), "mkfifo failed");
+    let created = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(created.success(), "mkfifo failed");
 
     // Reading the FIFO would block, so the run gets a deadline instead of `output()`.
     let schema = schema();

@@ -66,7 +66,7 @@ pub fn discover<P: AsRef<Path>>(paths: &[P]) -> Result<Discovered, DiscoverError
     Ok(found)
 }
 
-/// Adds `path`, or every file below it, to `files`. `visited` holds the canonical paths of the
+/// Adds `path`, or every file below it, to `files`. `visited` contains the canonical paths of the
 /// directories walked so far, so a symbolic link back up the tree is walked only once.
 fn collect(path: &Path, files: &mut Vec<PathBuf>, visited: &mut HashSet<PathBuf>) -> Result<(), DiscoverError> {
     let metadata = std::fs::metadata(path).map_err(|_| DiscoverError::NotFound { path: path.to_path_buf() })?;
@@ -162,7 +162,7 @@ fn not_utf8(sources: &mut SourceMap, name: String, error: &std::string::FromUtf8
 }
 
 /// Removes a leading UTF-8 byte order mark, which some Windows editors write. Every front end then
-/// sees the same text, and lines and columns count from the first visible character.
+/// reads the same text, and lines and columns count from the first visible character.
 pub fn without_bom(text: String) -> String {
     match text.strip_prefix('\u{FEFF}') {
         Some(rest) => rest.to_owned(),
