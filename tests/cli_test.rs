@@ -70,6 +70,20 @@ fn unknown_suite_key_exits_2() {
 }
 
 #[test]
+fn misspelt_expectation_exits_2() {
+    let cases = [
+        ("expect: {decision: ALLOWD}", "expect.decision `ALLOWD` is not one of ALLOWED, BLOCKED"),
+        ("expect: {outcomes: {SEC-PR-001: BLOCKED}}", "expect.outcomes.SEC-PR-001 `BLOCKED` is not one of COMPLIANT"),
+    ];
+    for (expect, message) in cases {
+        let dir = suite_dir(&format!("cases:\n  - name: typo\n    input: {{}}\n    {expect}\n"));
+        let output = run(dir.path(), &["test", ".", "--policies", &policies()]);
+        assert_eq!(output.status.code(), Some(2), "{expect}");
+        assert!(text(&output.stderr).contains(message), "{expect}: {}", text(&output.stderr));
+    }
+}
+
+#[test]
 fn invalid_input_fails_the_case() {
     let dir = suite_dir("cases:\n  - name: bad input\n    input: {risk.level: prod}\n    expect: {decision: ALLOWED}\n");
     let output = run(dir.path(), &["test", ".", "--policies", &policies()]);

@@ -16,7 +16,8 @@ bytes in any file order, directory or machine.
 Exit codes:
   0  compiled (warnings are printed on stderr)
   1  the sources have errors (diagnostics on stderr)
-  2  usage error, a missing path, or the output could not be written
+  2  usage error, a missing path, no or several schemas found, or the output could not be
+     written
 
 Example:
   releasegate compile policies/ -o build/";

@@ -160,7 +160,32 @@ fn collect(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), String> {
 
 fn read_suite(path: &Path) -> Result<Suite, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    serde_yaml::from_str(&text).map_err(|e| format!("invalid test suite {}: {e}", path.display()))
+    let suite: Suite =
+        serde_yaml::from_str(&text).map_err(|e| format!("invalid test suite {}: {e}", path.display()))?;
+    for case in &suite.cases {
+        check_expected(&case.expect).map_err(|e| format!("invalid test suite {}: case {:?}: {e}", path.display(), case.name))?;
+    }
+    Ok(suite)
+}
+
+/// Statuses that `expect.decision` may name.
+const DECISIONS: [&str; 5] = ["ALLOWED", "BLOCKED", "SKIPPED", "ERROR", "CONDITIONAL"];
+
+/// Outcomes that `expect.outcomes` may name.
+const OUTCOMES: [&str; 6] = ["COMPLIANT", "WARN", "BLOCK", "UNDETERMINED", "DISABLED", "ERROR"];
+
+/// Rejects an expected value that no run can produce, so a misspelling is a suite error and not
+/// a case that fails for ever.
+fn check_expected(expect: &Expect) -> Result<(), String> {
+    if let Some(decision) = expect.decision.as_deref().filter(|value| !DECISIONS.contains(value)) {
+        return Err(format!("expect.decision `{decision}` is not one of {}", DECISIONS.join(", ")));
+    }
+    for (policy, outcome) in &expect.outcomes {
+        if !OUTCOMES.contains(&outcome.as_str()) {
+            return Err(format!("expect.outcomes.{policy} `{outcome}` is not one of {}", OUTCOMES.join(", ")));
+        }
+    }
+    Ok(())
 }
 
 fn run_suites(bundle: &Bundle, suites: &[(String, Suite)]) -> (usize, usize) {
