@@ -442,3 +442,41 @@ fn stalled_chunked_body_times_out() {
     stream.write_all(head.as_bytes()).unwrap();
     assert_eq!(status_line(&mut stream), "HTTP/1.1 408 Request Timeout");
 }
+
+/// Sends `request` on a new connection and returns the reply head and body, read to the end of
+/// the connection.
+fn reply_with_body(host: &str, request: &str) -> (Vec<String>, String) {
+    let mut stream = open(host);
+    // The server may close before it has read everything, which fails the write.
+    let _ = stream.write_all(request.as_bytes());
+    let mut reply = String::new();
+    let _ = stream.read_to_string(&mut reply);
+    let (head, body) = reply.split_once("\r\n\r\n").unwrap_or((reply.as_str(), ""));
+    (head.lines().map(str::to_string).collect(), body.to_string())
+}
+
+#[test]
+fn http_layer_errors_are_json() {
+    let server = short_timeout_server();
+    let host = server.base.trim_start_matches("http://").to_string();
+    let post = "POST /integrations/jira/transition/check HTTP/1.1";
+    let headers: String = (0..150).map(|index| format!("X-Extra-{index}: {index}\r\n")).collect();
+    // (request, status line, error code)
+    let cases = [
+        ("GET\r\n\r\n".to_string(), "HTTP/1.1 400 Bad Request", "invalid_request"),
+        (format!("GET /healthz HTTP/1.1\r\n{headers}\r\n"), "HTTP/1.1 400 Bad Request", "invalid_request"),
+        (format!("{post}\r\nContent-Length: -1\r\n\r\n"), "HTTP/1.1 400 Bad Request", "invalid_request"),
+        (format!("{post}\r\nTransfer-Encoding: gzip\r\n\r\n"), "HTTP/1.1 501 Not Implemented", "not_implemented"),
+        (format!("{post}\r\nExpect: magic\r\nContent-Length: 2\r\n\r\n{{}}"), "HTTP/1.1 417 Expectation Failed", "expectation_failed"),
+        ("GET /healthz HTTP/2.0\r\n\r\n".to_string(), "HTTP/1.1 505 HTTP Version Not Supported", "http_version_not_supported"),
+        ("GET /healthz HTTP/1.1\r\nHost: x\r\n".to_string(), "HTTP/1.1 408 Request Timeout", "request_timeout"),
+    ];
+    for (request, status, code) in cases {
+        let (head, body) = reply_with_body(&host, &request);
+        assert_eq!(head.first().map(String::as_str), Some(status), "{request:.60}");
+        assert!(head.iter().any(|line| line.eq_ignore_ascii_case("connection: close")), "{request:.60}: {head:?}");
+        let reply: serde_json::Value = serde_json::from_str(&body).unwrap_or_else(|e| panic!("{request:.60}: {e}: {body:?}"));
+        assert_eq!(reply["error"], code, "{request:.60}");
+        assert!(reply["message"].as_str().is_some_and(|message| !message.is_empty()), "{request:.60}");
+    }
+}

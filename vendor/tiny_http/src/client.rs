@@ -59,7 +59,8 @@ const MAX_HEADERS: usize = 100;
 #[derive(Debug)]
 enum ReadError {
     WrongRequestLine,
-    WrongHeader(HTTPVersion),
+    /// ReleaseGate patch: the message says what is wrong with the head.
+    WrongHeader(HTTPVersion, &'static str),
     /// the client sent an unrecognized `Expect` header
     ExpectationFailed(HTTPVersion),
     ReadIoError(IoError),
@@ -204,12 +205,20 @@ impl ClientConnection {
                         break;
                     };
                     if headers.len() >= MAX_HEADERS {
-                        return Err(ReadError::WrongHeader(version));
+                        return Err(ReadError::WrongHeader(
+                            version,
+                            "more than 100 header lines",
+                        ));
                     }
                     headers.push(match FromStr::from_str(line.as_str().trim()) {
                         // TODO: remove this conversion
                         Ok(h) => h,
-                        _ => return Err(ReadError::WrongHeader(version)),
+                        _ => {
+                            return Err(ReadError::WrongHeader(
+                                version,
+                                "malformed header line; expected `Name: value`",
+                            ))
+                        }
                     });
                 }
 
@@ -241,7 +250,11 @@ impl ClientConnection {
             use crate::request;
             match e {
                 request::RequestCreationError::CreationIoError(e) => ReadError::ReadIoError(e),
-                request::RequestCreationError::BadFraming => ReadError::WrongHeader(version),
+                request::RequestCreationError::BadFraming => ReadError::WrongHeader(
+                    version,
+                    "ambiguous body length: send one decimal Content-Length, or \
+                     Transfer-Encoding: chunked, not both",
+                ),
                 request::RequestCreationError::UnsupportedTransferEncoding => {
                     ReadError::NotImplemented(version)
                 }
@@ -274,7 +287,11 @@ impl Iterator for ClientConnection {
             let rq = match self.read() {
                 Err(ReadError::WrongRequestLine) => {
                     let writer = self.sink.next().unwrap();
-                    let response = Response::new_empty(StatusCode(400));
+                    let response = error_reply(
+                        400,
+                        "invalid_request",
+                        "malformed request line; expected `METHOD /path HTTP/1.1`",
+                    );
                     response
                         .raw_print(writer, HTTPVersion(1, 1), &[], false, None)
                         .ok();
@@ -282,9 +299,9 @@ impl Iterator for ClientConnection {
                                  // se we have to close
                 }
 
-                Err(ReadError::WrongHeader(ver)) => {
+                Err(ReadError::WrongHeader(ver, message)) => {
                     let writer = self.sink.next().unwrap();
-                    let response = Response::new_empty(StatusCode(400));
+                    let response = error_reply(400, "invalid_request", message);
                     response.raw_print(writer, ver, &[], false, None).ok();
                     return None; // we don't know where the next request would start,
                                  // se we have to close
@@ -293,7 +310,11 @@ impl Iterator for ClientConnection {
                 Err(ReadError::ReadIoError(ref err)) if err.kind() == ErrorKind::TimedOut => {
                     // request timeout
                     let writer = self.sink.next().unwrap();
-                    let response = Response::new_empty(StatusCode(408));
+                    let response = error_reply(
+                        408,
+                        "request_timeout",
+                        "request head not received in time; send the whole head at once",
+                    );
                     response
                         .raw_print(writer, HTTPVersion(1, 1), &[], false, None)
                         .ok();
@@ -304,15 +325,23 @@ impl Iterator for ClientConnection {
                 // section 6.1), then close, because the body's end is unknown.
                 Err(ReadError::NotImplemented(ver)) => {
                     let writer = self.sink.next().unwrap();
-                    let response = Response::new_empty(StatusCode(501));
+                    let response = error_reply(
+                        501,
+                        "not_implemented",
+                        "unsupported Transfer-Encoding; only `chunked` is accepted",
+                    );
                     response.raw_print(writer, ver, &[], false, None).ok();
                     return None;
                 }
 
                 Err(ReadError::ExpectationFailed(ver)) => {
                     let writer = self.sink.next().unwrap();
-                    let response = Response::new_empty(StatusCode(417));
-                    response.raw_print(writer, ver, &[], true, None).ok();
+                    let response = error_reply(
+                        417,
+                        "expectation_failed",
+                        "unsupported Expect header; only `100-continue` is accepted",
+                    );
+                    response.raw_print(writer, ver, &[], false, None).ok();
                     return None; // TODO: should be recoverable, but needs handling in case of body
                 }
 
@@ -327,10 +356,11 @@ impl Iterator for ClientConnection {
             // one to be dropped, so the thread and its connection hung for good. The reply now
             // goes through `rq` itself, and the connection closes.
             if *rq.http_version() > (1, 1) {
-                let response = Response::from_string(
-                    "This server only supports HTTP versions 1.0 and 1.1".to_owned(),
-                )
-                .with_status_code(StatusCode(505));
+                let response = error_reply(
+                    505,
+                    "http_version_not_supported",
+                    "this server supports HTTP/1.0 and HTTP/1.1 only",
+                );
                 rq.respond_as_http11(response).ok();
                 return None;
             }
@@ -404,4 +434,18 @@ mod test {
         assert!(super::parse_request_line("GET /hello").is_err());
         assert!(super::parse_request_line("qsd qsd qsd").is_err());
     }
+}
+
+/// Builds an error reply in the JSON shape of the server's other errors,
+/// `{"error": CODE, "message": TEXT}`, that closes the connection (ReleaseGate patch). `code` and
+/// `message` are fixed texts without quotes or backslashes, so they need no escaping.
+fn error_reply(status: u16, code: &str, message: &str) -> crate::Response<std::io::Cursor<Vec<u8>>> {
+    let body = format!("{{\"error\":\"{code}\",\"message\":\"{message}\"}}");
+    let mut response = crate::Response::from_data(body)
+        .with_status_code(crate::StatusCode(status))
+        .with_header(
+            crate::Header::from_bytes(&b"Content-Type"[..], &b"application/json"[..]).unwrap(),
+        );
+    response.add_connection_close();
+    response
 }

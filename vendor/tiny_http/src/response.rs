@@ -250,8 +250,10 @@ where
     /// Does all the checks.
     /// Adds `Connection: close`, which `add_header` leaves out (ReleaseGate patch).
     pub(crate) fn add_connection_close(&mut self) {
-        self.headers
-            .push(Header::from_bytes(&b"Connection"[..], &b"close"[..]).unwrap());
+        if !self.headers.iter().any(|h| h.field.equiv("Connection")) {
+            self.headers
+                .push(Header::from_bytes(&b"Connection"[..], &b"close"[..]).unwrap());
+        }
     }
 
     pub fn add_header<H>(&mut self, header: H)
