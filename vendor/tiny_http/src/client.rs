@@ -54,7 +54,6 @@ const MAX_HEAD_LINE: usize = 8192;
 /// Most header lines accepted in one request (ReleaseGate patch). More get a 400.
 const MAX_HEADERS: usize = 100;
 
-
 /// Error that can happen when reading a request.
 #[derive(Debug)]
 enum ReadError {
