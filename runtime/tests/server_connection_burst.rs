@@ -276,16 +276,19 @@ fn newer_http_version_gets_505() {
     }
 }
 
+/// Builds a POST to `path` whose `length`-byte body starts with a whole `GET /healthz` request,
+/// which the server must never answer.
+fn smuggling_post(host: &str, path: &str, length: usize) -> String {
+    let inner = format!("GET /healthz HTTP/1.1\r\nHost: {host}\r\n\r\n");
+    let body = format!("{inner}{}", "x".repeat(length - inner.len()));
+    format!("POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Length: {length}\r\n\r\n{body}")
+}
+
 #[test]
 fn unread_body_is_not_a_request() {
     let server = token_server();
     let host = server.base.trim_start_matches("http://").to_string();
-    let inner = format!("GET /healthz HTTP/1.1\r\nHost: {host}\r\n\r\n");
-    let body = format!("{inner}{}", "x".repeat(2_000 - inner.len()));
-    let request = format!(
-        "POST /audit/ledger/verify HTTP/1.1\r\nHost: {host}\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    );
+    let request = smuggling_post(&host, "/audit/ledger/verify", 2_000);
     let (head, closed) = send_raw(&host, request.as_bytes());
     assert_eq!(head.first().map(String::as_str), Some("HTTP/1.1 401 Unauthorized"));
     assert!(head.iter().any(|line| line.eq_ignore_ascii_case("connection: close")), "{head:?}");
@@ -296,12 +299,7 @@ fn unread_body_is_not_a_request() {
 fn oversized_body_is_not_a_request() {
     let server = start(Options { workers: Some(2), max_body_bytes: Some(2048), ..Options::default() });
     let host = server.base.trim_start_matches("http://").to_string();
-    let inner = format!("GET /healthz HTTP/1.1\r\nHost: {host}\r\n\r\n");
-    let body = format!("{inner}{}", "x".repeat(4_000 - inner.len()));
-    let request = format!(
-        "POST /integrations/jira/transition/check HTTP/1.1\r\nHost: {host}\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    );
+    let request = smuggling_post(&host, "/integrations/jira/transition/check", 4_000);
     let (head, closed) = send_raw(&host, request.as_bytes());
     assert_eq!(head.first().map(String::as_str), Some("HTTP/1.1 413 Payload Too Large"));
     assert!(closed, "the body was answered as a request");

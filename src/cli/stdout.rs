@@ -5,7 +5,7 @@
 use std::io::{ErrorKind, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-/// Set once a write to stdout has failed; later output is dropped.
+/// Set once a write to stdout has failed, after which output is dropped.
 static CLOSED: AtomicBool = AtomicBool::new(false);
 
 /// Writes `text`, and a newline when `newline` is set, unless stdout has failed before.

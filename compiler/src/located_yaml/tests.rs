@@ -325,6 +325,7 @@ fn duplicate_key_spans_are_exact() {
     let [first, second] = problems.as_slice() else {
         panic!("expected two duplicates, got {problems:?}");
     };
+
     let YamlProblem::DuplicateKey {
         key,
         span,
@@ -338,6 +339,7 @@ fn duplicate_key_spans_are_exact() {
     assert_eq!(span.start, text.find("'type'").unwrap());
     assert_eq!(earlier.start, text.find("type").unwrap());
     assert_eq!(text_of(text, *earlier), "type");
+
     let YamlProblem::DuplicateKey {
         key,
         span,
